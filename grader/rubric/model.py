@@ -1,0 +1,157 @@
+"""A rubric: assignment -> questions -> items, each item one check (a union keyed on `kind`)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
+
+_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Visibility(str, enum.Enum):
+    """When a student may see an item's result (Gradescope's names)."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+    AFTER_DUE_DATE = "after_due_date"
+
+
+class LoadMode(str, enum.Enum):
+    """How much of the submission runs before a check: definitions only, or everything."""
+
+    DEFINITIONS = "definitions"
+    FULL = "full"
+
+
+class ArrayArg(_Strict):
+    """A literal array argument: `{ array = [[1, 2], [3, 4]], dtype = "float64" }`."""
+
+    array: list
+    dtype: Literal["float64", "float32", "int64", "int32", "uint8", "bool"] = "float64"
+
+
+class RandomArg(_Strict):
+    """A seeded normal(loc, scale) array: `{ random = [5, 10], seed = 1, scale = 3.0 }`."""
+
+    random: list[Annotated[int, Field(ge=0, le=100_000)]] = Field(max_length=4)
+    seed: int = 0
+    loc: float = 0.0
+    scale: float = 1.0
+    dtype: Literal["float64", "float32"] = "float64"
+
+
+Arg = Union[StrictBool, StrictInt, StrictFloat, str, ArrayArg, RandomArg]
+
+
+class ItemBase(_Strict):
+    id: str = Field(pattern=_ID, description="unique id, prefixed by its question id, e.g. q4.gradient")
+    title: str
+    points: float = Field(ge=0)
+    visibility: Visibility = Visibility.VISIBLE
+    time_limit_s: float | None = Field(None, gt=0, le=3600, description="wall-clock limit")
+    memory_mb: int | None = Field(None, ge=256, le=65536)
+    mode: LoadMode = LoadMode.DEFINITIONS
+
+
+class NameKind(str, enum.Enum):
+    FUNCTION = "function"
+    CLASS = "class"
+    MODULE = "module"
+    LIST = "list"
+    DICT = "dict"
+    TUPLE = "tuple"
+    INT = "int"
+    FLOAT = "float"
+    STR = "str"
+    NDARRAY = "ndarray"
+    TENSOR = "tensor"
+    ANY = "any"
+
+
+class NamesItem(ItemBase):
+    """Required names exist in the submission with the right kind."""
+
+    kind: Literal["names"]
+    names: dict[str, NameKind] = Field(min_length=1)
+
+
+class NumericCase(_Strict):
+    function: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    args: list[Arg] = []
+    kwargs: dict[str, Arg] = {}
+    rtol: float = Field(1e-6, ge=0)
+    atol: float = Field(1e-8, ge=0)
+    label: str | None = None
+    diagnosis: str | None = Field(None, description="code reported when this case fails")
+
+
+class NumericItem(ItemBase):
+    """Call student functions on given inputs; compare with the reference within tolerances."""
+
+    kind: Literal["numeric"]
+    reference: str = Field(description="importable module holding the reference functions")
+    cases: list[NumericCase] = Field(min_length=1)
+
+
+Item = Annotated[Union[NamesItem, NumericItem], Field(discriminator="kind")]
+
+
+class Question(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    items: list[Item] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _items_belong(self) -> Question:
+        for item in self.items:
+            if not item.id.startswith(self.id + "."):
+                raise ValueError(f"item id {item.id!r} must start with {self.id + '.'!r}")
+        return self
+
+
+class Defaults(_Strict):
+    time_limit_s: float = Field(60.0, gt=0, le=3600)
+    memory_mb: int = Field(2048, ge=256, le=65536)
+
+
+class SubmissionSpec(_Strict):
+    files: list[str] = Field(
+        [], description="preferred entry file names in a folder submission, first match wins"
+    )
+    preload: list[Literal["numpy", "torch", "torchvision"]] = Field(
+        ["numpy"], description="modules imported once in the warm worker before any student code"
+    )
+
+
+class Rubric(_Strict):
+    assignment: str = Field(min_length=1)
+    title: str = ""
+    defaults: Defaults = Defaults()
+    submission: SubmissionSpec = SubmissionSpec()
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        seen: set[str] = set()
+        for question in self.questions:
+            for item in question.items:
+                if item.id in seen:
+                    raise ValueError(f"duplicate item id {item.id!r}")
+                seen.add(item.id)
+        if len({q.id for q in self.questions}) != len(self.questions):
+            raise ValueError("duplicate question id")
+        return self
+
+    def items(self) -> list[Item]:
+        return [item for question in self.questions for item in question.items]
+
+    @property
+    def max_score(self) -> float:
+        return sum(item.points for item in self.items())
+

@@ -1,0 +1,1 @@
+"""The sandbox that runs student code apart from the grader."""

@@ -1,0 +1,1 @@
+"""Reference solutions for HW1. Imported by the grader only, never inside the sandbox."""
