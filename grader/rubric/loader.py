@@ -35,6 +35,8 @@ def _describe(exc: ValidationError, data: dict) -> str:
     lines = []
     for err in exc.errors():
         where, field = _locate(err["loc"], data)
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            field = f"{field}.kind" if field else "kind"
         lines.append(f"{where}field {field!r}: {err['msg']}" if field else f"{where}{err['msg']}")
     return "; ".join(lines)
 

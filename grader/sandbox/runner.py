@@ -272,7 +272,7 @@ def _interpret(base: RunResult, exited: dict, result: bytes, limits: Limits,
         detail = "" if not result else f" (its result was unreadable: {exc})"
         return _with(base, "no-result", f"{how} before returning a result{detail}")
     base.load, base.steps = load, steps
-    if any(s.memory_error for s in steps) and cgroups.memory_exceeded():
+    if any(s.memory_error for s in steps) or cgroups.memory_exceeded():
         return _with(base, "memory", f"used more than {limits.memory_mb} MiB of memory")
     return base
 
