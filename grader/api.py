@@ -7,7 +7,7 @@ import importlib.util
 import math
 import platform
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -68,22 +68,15 @@ def check(submission: Path, rubric: Path | None = None) -> Report:
 
 def _run_items(rubric: Rubric, items: list[Item], submission: Submission, rubric_path: Path,
                sha: str, secrets: list[Path]) -> Report:
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     started = time.monotonic()
     question_of = {i.id: q.id for q in rubric.questions for i in q.items}
     cells = [Cell(origin=c.origin, code=c.code) for c in submission.cells]
     box_source = submission.root if submission.path.is_dir() else None
     reports: list[ItemReport] = []
     isolation: Isolation | None = None
-    hello: dict = {}
+    sandbox, startup_error = _open_sandbox(box_source, secrets, list(rubric.submission.preload))
     try:
-        sandbox = Sandbox(box_source, secrets, list(rubric.submission.preload))
-        sandbox.__enter__()
-    except SandboxError as exc:
-        sandbox, startup_error = None, str(exc)
-    try:
-        if sandbox is not None:
-            hello = sandbox.hello
         for item in items:
             t0 = time.monotonic()
             run = None
@@ -106,11 +99,23 @@ def _run_items(rubric: Rubric, items: list[Item], submission: Submission, rubric
                                  problems=list(submission.problems)),
         started_at=started_at,
         duration_s=round(time.monotonic() - started, 3),
-        environment=_environment(hello, isolation),
+        environment=_environment(sandbox.hello if sandbox else {}, isolation),
         items=reports,
         score=total([r.score for r in reports]),
         max_score=total([r.max_score for r in reports]),
     )
+
+
+def _open_sandbox(source: Path | None, secrets: list[Path],
+                  preload: list[str]) -> tuple[Sandbox | None, str]:
+    """A started sandbox, or None and why not (each item then reports the error)."""
+    sandbox = Sandbox(source, secrets, preload)
+    try:
+        sandbox.start()
+    except SandboxError as exc:
+        sandbox.close()
+        return None, str(exc)
+    return sandbox, ""
 
 
 def _grade_item(rubric: Rubric, item: Item, submission: Submission, cells: list[Cell],

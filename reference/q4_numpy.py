@@ -33,7 +33,7 @@ def cross_entropy_loss(y, y_hat):
     return float(-np.sum(np.asarray(y) * np.log(np.asarray(y_hat))))
 
 
-def integer_to_one_hot(x, max):  # noqa: A002 - the template's parameter name
+def integer_to_one_hot(x, max):
     result = np.zeros(max)
     result[x] = 1.0
     return result

@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
 _ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)*$"
 
@@ -99,7 +107,7 @@ class NumericItem(ItemBase):
     cases: list[NumericCase] = Field(min_length=1)
 
 
-Item = Annotated[Union[NamesItem, NumericItem], Field(discriminator="kind")]
+Item = Annotated[NamesItem | NumericItem, Field(discriminator="kind")]
 
 
 class Question(_Strict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +40,7 @@ class CallStep(_Model):
     kwargs: dict = {}
 
 
-Step = Annotated[Union[InspectStep, CallStep], Field(discriminator="op")]
+Step = Annotated[InspectStep | CallStep, Field(discriminator="op")]
 
 
 class Cell(_Model):

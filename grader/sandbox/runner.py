@@ -21,7 +21,13 @@ from grader.sandbox.cgroups import RunCgroups
 from grader.sandbox.hiding import needed_paths, plan_hidden
 from grader.sandbox.isolation import NOBODY, readable_by_others
 from grader.sandbox.protocol import (
-    CallStep, Cell, ChildPlan, InspectStep, Isolation, Limits, LoadReport,
+    CallStep,
+    Cell,
+    ChildPlan,
+    InspectStep,
+    Isolation,
+    Limits,
+    LoadReport,
 )
 
 MAX_COPY_BYTES = 200 << 20
@@ -78,7 +84,7 @@ class Sandbox:
         )
 
     def __enter__(self) -> Sandbox:
-        self._start()
+        self.start()
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -88,7 +94,7 @@ class Sandbox:
         self._stop()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def _start(self) -> None:
+    def start(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self._tmp), "LC_ALL": "C.UTF-8",
                "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -146,7 +152,7 @@ class Sandbox:
         started = time.monotonic()
         if self._process is None or self._process.poll() is not None:
             self._stop()
-            self._start()
+            self.start()
         box = self._make_box()
         cgroups = RunCgroups(limits.memory_mb << 20, limits.pids)
         try:
