@@ -161,3 +161,13 @@ def test_student_environment_is_clean(write_py, small_rubric):
     finally:
         del os.environ["GRADER_SECRET"]
     assert report.items[0].outcome is Outcome.PASSED, report.items[0].feedback
+
+
+def test_worker_hides_the_packages_it_would_import():
+    """The worker may import grader/reference from another place than the grader process
+    (an editable install elsewhere): it names them itself and they are hidden too."""
+    from grader.sandbox.runner import Sandbox
+
+    with Sandbox(None, [], ["numpy"]) as sandbox:
+        hidden = [Path(p).name for p in sandbox.hide]
+    assert "grader" in hidden and "reference" in hidden

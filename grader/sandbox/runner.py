@@ -78,7 +78,8 @@ class Sandbox:
         self._sock: socket.socket | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="grader-"))
         os.chmod(self._tmp, 0o711)
-        self.hide = plan_hidden(secrets, needed_paths([self._tmp]))
+        self._secrets = secrets
+        self.hide: list[str] = []
         self.drop_uid = os.geteuid() == 0 and readable_by_others(
             [sys.executable, os.path.dirname(os.__file__)]
         )
@@ -116,6 +117,8 @@ class Sandbox:
             self._stop()
             raise SandboxError("the sandbox worker did not start: " + self._worker_log())
         self.hello = event
+        found = [Path(p) for p in event.get("packages", [])]
+        self.hide = plan_hidden(self._secrets + found, needed_paths([self._tmp]))
 
     def _stop(self) -> None:
         if self._sock is not None:

@@ -38,6 +38,7 @@ def main() -> None:
 
         hello["torchvision"] = torchvision.__version__
     hello["address_space"] = isolation.address_space_in_use()
+    hello["packages"] = _package_dirs()
     _send(sock, hello)
     while True:
         try:
@@ -50,6 +51,18 @@ def main() -> None:
         except (EOFError, OSError, ValueError, KeyError, codec.CodecError):
             return
         _serve(sock, ChildPlan.model_validate(header["plan"]), arrays, fds)
+
+
+def _package_dirs() -> list[str]:
+    """Where this interpreter finds the grader and the reference: what the child must not see,
+    even when the grader's own process imported them from elsewhere."""
+    import importlib.util
+
+    found = [os.path.dirname(os.path.dirname(os.path.abspath(codec.__file__)))]
+    spec = importlib.util.find_spec("reference")
+    if spec is not None and spec.submodule_search_locations:
+        found += list(spec.submodule_search_locations)
+    return found
 
 
 def _send(sock, event: dict) -> None:
