@@ -3,10 +3,12 @@ survives, every item gets an outcome, and the next submission is graded normally
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from grader import api
@@ -83,8 +85,8 @@ def sigmoid(x):
 
 @pytest.mark.parametrize("name, mode, code, outcome, diagnosis", HOSTILE,
                          ids=[case[0] for case in HOSTILE])
-def test_hostile_submission_is_contained(write_py, small_rubric, tmp_path, name, mode, code,
-                                         outcome, diagnosis):
+def test_hostile_submission_is_contained(write_py, small_rubric, tmp_path, report_schema, name,
+                                         mode, code, outcome, diagnosis):
     out = tmp_path / "report.json"
     started = time.monotonic()
     report = api.grade(write_py(code), small_rubric(mode, LIMIT), out=out)
@@ -98,7 +100,7 @@ def test_hostile_submission_is_contained(write_py, small_rubric, tmp_path, name,
     assert all(i.outcome in Outcome for i in report.items) and len(report.items) == 2
     if outcome is not Outcome.PASSED:
         assert item.score == 0
-    assert out.exists()
+    jsonschema.validate(json.loads(out.read_text()), report_schema)
 
 
 def test_fake_report_file_is_overwritten(write_py, small_rubric, tmp_path):
