@@ -53,14 +53,15 @@ def prctl(option: int, value: int) -> None:
     _check(_libc.prctl(option, value, 0, 0, 0), "prctl")
 
 
-def enter_user_namespace() -> None:
-    """A new user namespace mapping our ids to themselves: we keep file access, lose capabilities
-    over everything outside it (so mounts made before cannot be undone)."""
+def enter_user_namespace(flags: int = 0, as_root: bool = False) -> None:
+    """Unshare a new user namespace (plus `flags`) holding only our own ids, seen inside as
+    themselves or, with `as_root`, as 0. Outside it we keep file access but lose capabilities
+    (so mounts made before cannot be undone)."""
     uid, gid = os.geteuid(), os.getegid()
-    unshare(CLONE_NEWUSER)
+    unshare(CLONE_NEWUSER | flags)
     Path("/proc/self/setgroups").write_text("deny")
-    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
-    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    Path("/proc/self/uid_map").write_text(f"{0 if as_root else uid} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{0 if as_root else gid} {gid} 1")
 
 
 def make_mounts_private() -> None:

@@ -145,18 +145,11 @@ def _join_cgroups(plan: ChildPlan, iso: Isolation) -> None:
 
 def _enter_namespaces(iso: Isolation) -> bool:
     flags = isolation.CLONE_NEWNS | isolation.CLONE_NEWNET | isolation.CLONE_NEWPID
-    if os.geteuid() != 0:
-        flags |= isolation.CLONE_NEWUSER
-        uid, gid = os.geteuid(), os.getegid()
     try:
-        isolation.unshare(flags)
-        if flags & isolation.CLONE_NEWUSER:
-            with open("/proc/self/setgroups", "w") as f:
-                f.write("deny")
-            with open("/proc/self/uid_map", "w") as f:
-                f.write(f"0 {uid} 1")
-            with open("/proc/self/gid_map", "w") as f:
-                f.write(f"0 {gid} 1")
+        if os.geteuid() == 0:
+            isolation.unshare(flags)
+        else:  # without root, a user namespace is what allows the others
+            isolation.enter_user_namespace(flags, as_root=True)
     except OSError as exc:
         iso.network = iso.pid_namespace = iso.filesystem = f"unavailable ({exc.strerror})"
         return False
