@@ -36,3 +36,11 @@ class SubmissionNotFound(GraderError):
 
 class OutputError(GraderError):
     """The report cannot be written where the user asked."""
+
+
+class DataNotFound(GraderError):
+    """A dataset is in none of the places the grader looks, and cannot be downloaded."""
+
+
+class DataCorrupt(GraderError):
+    """A dataset file exists but is not a valid IDX file of the expected shape."""
