@@ -13,9 +13,11 @@ from pathlib import Path
 
 from grader import __version__
 from grader.checks.base import judge_run
+from grader.data import DATASETS, DataSources, SplitName
 from grader.checks.registry import CHECKS
 from grader.errors import GraderError, RubricError
 from grader.outcome import Verdict
+from grader.reference_run import run_reference
 from grader.report.json_writer import write_json
 from grader.report.model import Environment, ItemReport, Report, RubricRef, SubmissionRef
 from grader.rubric.loader import load_rubric
@@ -64,6 +66,18 @@ def grade(submission: Path, rubric: Path | None = None, out: Path | None = None,
 def check(submission: Path, rubric: Path | None = None) -> Report:
     """A student's self-check: visible items only, no file written."""
     return grade(submission, rubric, out=None, visible_only=True)
+
+
+def locate_data(data_dir: Path | None = None) -> list[tuple[str, str, str]]:
+    """(dataset, split, where its files are or why not) for every known split; no download."""
+    sources = DataSources.from_env(data_dir)
+    found = []
+    for name, spec in DATASETS.items():
+        for split in SplitName:
+            files = sources.find(spec, split)
+            found.append((name, split.value, str(files.images.parent) + f" ({files.origin})"
+                          if files else "not found"))
+    return found
 
 
 def _run_items(rubric: Rubric, items: list[Item], submission: Submission, rubric_path: Path,
@@ -185,4 +199,5 @@ def _installed(package: str) -> str | None:
         return None
 
 
-__all__ = ["GraderError", "check", "find_rubric", "grade", "validate_rubric"]
+__all__ = ["GraderError", "check", "find_rubric", "grade", "locate_data", "run_reference",
+           "validate_rubric"]

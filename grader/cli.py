@@ -115,3 +115,56 @@ def report_schema() -> None:
     from grader.report.model import Report
 
     click.echo(json.dumps(Report.model_json_schema(), indent=2))
+
+
+_data_dir_option = click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False),
+    help="Folder with the MNIST/FashionMNIST IDX files. Default: $GRADER_DATA_DIR, then "
+         "/usr/share/datasets, then the cache (downloading into it if online).",
+)
+
+
+@main.group()
+def reference() -> None:
+    """Run the reference solutions."""
+
+
+@reference.command("run")
+@click.argument("question", type=click.Choice(["q3", "q4"]))
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for metrics.json and loss_curve.png.")
+@click.option("--epochs", type=click.IntRange(min=1),
+              help="Epochs to train. Default: 50 for q3 (the homework's), 3 for q4.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+              show_default=True, help="Where q3 trains; q4 (numpy) always uses the CPU.")
+@_data_dir_option
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True),
+              help="Learning rate. Default: 0.01 for q3, 0.1 for q4.")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="Batch size. Default: 64 for q3, 1 (per-sample SGD) for q4.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def reference_run(question: str, out: Path, epochs: int | None, device: str,
+                  data_dir: Path | None, lr: float | None, batch_size: int | None,
+                  seed: int) -> None:
+    """Train the reference solution of QUESTION on the real data, printing each epoch."""
+    from grader import api
+
+    api.run_reference(question, out, epochs=epochs, device=device, data_dir=data_dir,
+                      learning_rate=lr, batch_size=batch_size, seed=seed,
+                      progress=lambda line: click.echo(line))
+    click.echo(f"wrote {out / 'metrics.json'} and {out / 'loss_curve.png'}", err=True)
+
+
+@main.group()
+def data() -> None:
+    """Show where the datasets are found."""
+
+
+@data.command("locate")
+@_data_dir_option
+def data_locate(data_dir: Path | None) -> None:
+    """Print where each dataset split is found (nothing is downloaded)."""
+    from grader import api
+
+    for name, split, where in api.locate_data(data_dir):
+        click.echo(f"{name:14} {split:5}  {where}")

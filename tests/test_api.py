@@ -96,5 +96,5 @@ def test_report_write_is_atomic_and_reports_bad_paths(write_py, small_rubric, tm
     assert [p.name for p in target.parent.iterdir()] == ["r.json"]
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(OutputError, match="cannot write the report"):
+    with pytest.raises(OutputError, match="cannot write"):
         write_json(report, blocker / "r.json")

@@ -44,7 +44,7 @@ def test_unwritable_output_exits_2(runner, write_py, small_rubric, tmp_path):
     blocker.write_text("")
     result = runner.invoke(main, ["grade", str(write_py(GOOD_SIGMOID)), "-r",
                                   str(small_rubric()), "--out", str(blocker / "r.json")])
-    assert result.exit_code == 2 and "cannot write the report" in result.output
+    assert result.exit_code == 2 and "cannot write" in result.output
 
 
 @pytest.mark.parametrize("command", [[], ["grade"], ["check"], ["rubric"], ["rubric", "validate"],

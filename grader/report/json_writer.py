@@ -1,4 +1,4 @@
-"""Write a report as JSON, atomically: a reader never sees a half-written file."""
+"""Write a model (a report, run metrics) as JSON, atomically: no reader sees a half-written file."""
 
 from __future__ import annotations
 
@@ -6,20 +6,21 @@ import os
 import tempfile
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from grader.errors import OutputError
-from grader.report.model import Report
 
 
-def write_json(report: Report, path: Path) -> None:
+def write_json(model: BaseModel, path: Path, option: str = "--out") -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(report.model_dump_json(indent=2) + "\n")
+            out.write(model.model_dump_json(indent=2) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {path}: {exc.strerror}",
-                          "choose another --out path") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror}",
+                          f"choose another {option} path") from None
