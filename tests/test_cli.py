@@ -48,7 +48,8 @@ def test_unwritable_output_exits_2(runner, write_py, small_rubric, tmp_path):
 
 
 @pytest.mark.parametrize("command", [[], ["grade"], ["check"], ["rubric"], ["rubric", "validate"],
-                                     ["rubric", "schema"], ["report"], ["report", "schema"]])
+                                     ["rubric", "schema"], ["report"], ["report", "schema"],
+                                     ["reference", "run"], ["data", "locate"]])
 def test_help(runner, command):
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
