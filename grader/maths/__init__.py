@@ -1,0 +1,1 @@
+"""Reading untrusted maths answers safely: plain text or a LaTeX subset, into sympy."""
