@@ -8,12 +8,17 @@ submission, so each item reports them; only a path that does not exist is a usag
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from pathlib import Path
 
 from grader.errors import SubmissionNotFound
+from grader.submission.answers import (
+    answers_from_code,
+    answers_from_markdown,
+    answers_from_toml,
+    collect_answers,
+)
 from grader.submission.model import SourceCell, Submission, SubmissionFormat
-from grader.submission.notebook import NotebookError, read_notebook_cells
+from grader.submission.notebook import NotebookError, read_notebook
 
 MAX_SOURCE_BYTES = 5 << 20
 ANSWERS_FILE = "answers.toml"
@@ -35,15 +40,16 @@ def load_submission(path: Path, preferred: list[str] | None = None) -> Submissio
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     problems: list[str] = [problem] if problem else []
     cells: tuple[SourceCell, ...] = ()
+    text_cells: tuple[SourceCell, ...] = ()
     fmt = None
     if entry is not None and not problems:
         fmt = SubmissionFormat.NOTEBOOK if entry.suffix == ".ipynb" else SubmissionFormat.PY
-        cells, problem = _read_cells(entry, fmt)
+        cells, text_cells, problem = _read_cells(entry, fmt)
         problems += [problem] if problem else []
-    answers, problem = _read_answers(root / ANSWERS_FILE) if path.is_dir() else ({}, None)
-    problems += [problem] if problem else []
+    sheet = _read_answers(root / ANSWERS_FILE if path.is_dir() else None, text_cells, cells)
     return Submission(path=path, root=root, sha256=digest, entry=entry, format=fmt, cells=cells,
-                      answers=answers, problems=tuple(problems))
+                      answers=sheet.answers, answer_origins=sheet.origins,
+                      answer_problems=sheet.problems, problems=tuple(problems))
 
 
 def _find_entry(folder: Path, preferred: list[str]) -> tuple[Path | None, str | None]:
@@ -66,33 +72,40 @@ def _find_entry(folder: Path, preferred: list[str]) -> tuple[Path | None, str | 
     return None, f"several possible entry files in {folder} ({names}): the rubric's [submission] files must name one"
 
 
-def _read_cells(entry: Path, fmt: SubmissionFormat) -> tuple[tuple[SourceCell, ...], str | None]:
+Cells = tuple[SourceCell, ...]
+
+
+def _read_cells(entry: Path, fmt: SubmissionFormat) -> tuple[Cells, Cells, str | None]:
+    """(code cells, text cells, problem)."""
     if entry.stat().st_size > MAX_SOURCE_BYTES:
-        return (), f"{entry.name} is larger than {MAX_SOURCE_BYTES >> 20} MiB"
+        return (), (), f"{entry.name} is larger than {MAX_SOURCE_BYTES >> 20} MiB"
     if fmt is SubmissionFormat.NOTEBOOK:
         try:
-            return read_notebook_cells(entry), None
+            return *read_notebook(entry), None
         except NotebookError as exc:
-            return (), str(exc)
+            return (), (), str(exc)
     try:
         code = entry.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        return (), f"{entry.name} is not UTF-8 text"
-    return (SourceCell(origin=entry.name, code=code),), None
+        return (), (), f"{entry.name} is not UTF-8 text"
+    return (SourceCell(origin=entry.name, code=code),), (), None
 
 
-def _read_answers(path: Path) -> tuple[dict[str, dict[str, str]], str | None]:
-    if not path.is_file() or path.is_symlink():
-        return {}, None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return {}, f"{ANSWERS_FILE} is not valid TOML: {exc}"
-    answers = {
-        str(q): {str(k): str(v) for k, v in table.items()}
-        for q, table in data.items() if isinstance(table, dict)
-    }
-    return answers, None
+def _read_answers(toml_path: Path | None, text_cells: Cells, code_cells: Cells):
+    """answers.toml, then notebook answer blocks, then module-level literals (answers.py)."""
+    sources, problems = [], []
+    if toml_path is not None and toml_path.is_file() and not toml_path.is_symlink():
+        try:
+            found, problem = answers_from_toml(toml_path.read_text(encoding="utf-8"), ANSWERS_FILE)
+        except UnicodeDecodeError:
+            found, problem = {}, f"{ANSWERS_FILE} is not UTF-8 text"
+        sources.append((ANSWERS_FILE, found))
+        problems += [problem] if problem else []
+    for found_sources, found_problems in (answers_from_markdown((c.origin, c.code) for c in text_cells),
+                                          answers_from_code(code_cells)):
+        sources += found_sources
+        problems += found_problems
+    return collect_answers(sources, problems)
 
 
 def _hash_folder(folder: Path) -> str:

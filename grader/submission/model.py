@@ -31,7 +31,9 @@ class Submission(BaseModel):
     entry: Path | None  # the .py or .ipynb that holds the code; None if none was found
     format: SubmissionFormat | None
     cells: tuple[SourceCell, ...] = ()
-    answers: dict[str, dict[str, str]] = {}  # from answers.toml: question -> key -> text
+    answers: dict[str, dict[str, str]] = {}  # question -> key -> text (see answers.py)
+    answer_origins: dict[str, str] = {}  # question -> where its answers were read
+    answer_problems: tuple[str, ...] = ()  # answers that could not be read
     problems: tuple[str, ...] = ()  # why the code cannot be run, if it cannot
 
     @property

@@ -1,4 +1,4 @@
-"""Read a notebook's code cells with nbformat, turning IPython-only syntax into plain Python."""
+"""Read a notebook with nbformat: code cells as plain Python (IPython syntax removed), text cells as text."""
 
 from __future__ import annotations
 
@@ -19,19 +19,21 @@ class NotebookError(Exception):
     pass
 
 
-def read_notebook_cells(path: Path) -> tuple[SourceCell, ...]:
+def read_notebook(path: Path) -> tuple[tuple[SourceCell, ...], tuple[SourceCell, ...]]:
+    """(code cells as Python, markdown and raw cells as text), in notebook order."""
     try:
         notebook = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # nbformat raises many types for one cause: not a notebook
         raise NotebookError(f"{path.name} is not a readable notebook ({type(exc).__name__}: {exc})")
-    cells = []
+    code_cells, text_cells = [], []
     for index, cell in enumerate(notebook.cells, start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        code = strip_ipython(str(cell.get("source", "")))
-        if code.strip():
-            cells.append(SourceCell(origin=f"{path.name}, cell {index}", code=code))
-    return tuple(cells)
+        origin = f"{path.name}, cell {index}"
+        source = str(cell.get("source", ""))
+        if cell.get("cell_type") in ("markdown", "raw"):
+            text_cells.append(SourceCell(origin=origin, code=source))
+        elif cell.get("cell_type") == "code" and strip_ipython(source).strip():
+            code_cells.append(SourceCell(origin=origin, code=strip_ipython(source)))
+    return tuple(code_cells), tuple(text_cells)
 
 
 def strip_ipython(code: str) -> str:
