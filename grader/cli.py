@@ -53,14 +53,17 @@ def main() -> None:
 @_rubric_option
 @click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the JSON report. Default: reports/<submission name>.json.")
+@click.option("--overrides", type=click.Path(path_type=Path, dir_okay=False),
+              help="Instructor scores (TOML or CSV) for manual items or to correct any item.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the total score.")
-def grade(submission: Path, rubric: Path | None, out: Path | None, quiet: bool) -> None:
+def grade(submission: Path, rubric: Path | None, out: Path | None, overrides: Path | None,
+          quiet: bool) -> None:
     """Grade SUBMISSION (a .py file, a .ipynb notebook or a folder) and write a JSON report."""
     from grader import api
     from grader.report.text import render
 
     target = out or Path("reports") / f"{submission.resolve().name.rsplit('.', 1)[0]}.json"
-    report = api.grade(submission, rubric, out=target)
+    report = api.grade(submission, rubric, out=target, overrides=overrides)
     click.echo(f"{report.score:g}/{report.max_score:g}" if quiet else render(report))
     click.echo(f"report written to {target}", err=True)
 

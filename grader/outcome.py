@@ -13,6 +13,7 @@ class Outcome(str, enum.Enum):
     ERROR = "error"  # the submission crashed or the check could not run
     TIMEOUT = "timeout"
     SKIPPED = "skipped"
+    PENDING = "pending"  # graded by a person; no score until an override gives one
 
 
 class Verdict(BaseModel):
@@ -32,6 +33,10 @@ class Verdict(BaseModel):
     @classmethod
     def error(cls, feedback: str, *diagnosis: str) -> Verdict:
         return cls(outcome=Outcome.ERROR, fraction=0.0, feedback=feedback, diagnosis=diagnosis)
+
+    @classmethod
+    def pending(cls, feedback: str) -> Verdict:
+        return cls(outcome=Outcome.PENDING, fraction=0.0, feedback=feedback)
 
     @classmethod
     def timeout(cls, feedback: str) -> Verdict:

@@ -15,8 +15,12 @@ HW1 = REPO / "rubrics" / "hw1.toml"
 @pytest.mark.parametrize(
     "submission, expected",
     [
-        ("seed", {"q4.names": Outcome.PASSED, "q4.functions": Outcome.PASSED}),
-        ("solution", {"q4.names": Outcome.PASSED, "q4.functions": Outcome.PASSED}),
+        ("seed", {"q1.a": Outcome.PASSED, "q1.b": Outcome.PENDING, "q1.c": Outcome.PENDING,
+                  "q2.jacobian": Outcome.PASSED, "q4.names": Outcome.PASSED,
+                  "q4.functions": Outcome.PASSED}),
+        ("solution", {"q1.a": Outcome.PASSED, "q1.b": Outcome.PENDING, "q1.c": Outcome.PENDING,
+                      "q2.jacobian": Outcome.PASSED, "q4.names": Outcome.PASSED,
+                      "q4.functions": Outcome.PASSED}),
     ],
 )
 def test_example_submissions(tmp_path, report_schema, submission, expected):
@@ -28,6 +32,7 @@ def test_example_submissions(tmp_path, report_schema, submission, expected):
     assert data["score"] == pytest.approx(sum(i["score"] for i in data["items"]))
     assert data["max_score"] == pytest.approx(sum(i["max_score"] for i in data["items"]))
     assert data["rubric"]["sha256"] and data["submission"]["sha256"]
+    assert data["pending_score"] == 4
 
 
 @pytest.mark.parametrize(

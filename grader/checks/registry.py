@@ -1,8 +1,14 @@
-"""Rubric `kind` -> the check that runs it. A new kind is one module plus one line here."""
+"""Rubric `kind` -> the check that runs it. A new kind is one module plus one line here.
+
+CHECKS run student code in the sandbox; ANSWER_CHECKS read written answers, in the maths
+worker; `manual` items have no check (a person grades them through an overrides file).
+"""
 
 from __future__ import annotations
 
 from grader.checks.base import Check
+from grader.checks.bump import BumpCheck
+from grader.checks.jacobian import SoftmaxJacobianCheck
 from grader.checks.names import NamesCheck
 from grader.checks.numeric import NumericCheck
 
@@ -10,3 +16,10 @@ CHECKS: dict[str, Check] = {
     "names": NamesCheck(),
     "numeric": NumericCheck(),
 }
+
+ANSWER_CHECKS = {
+    "bump_network": BumpCheck(),
+    "softmax_jacobian": SoftmaxJacobianCheck(),
+}
+
+MANUAL_KIND = "manual"

@@ -17,6 +17,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class OverrideRecord(_Model):
+    """A person's score for this item, replacing the automatic one (or filling a manual item)."""
+
+    by: str
+    comment: str
+    previous_outcome: Outcome
+    previous_score: float
+
+
 class ItemReport(_Model):
     id: str
     title: str
@@ -29,6 +38,7 @@ class ItemReport(_Model):
     visibility: Visibility
     duration_s: float = Field(ge=0)
     output: str = Field("", description="the tail of what the student's code printed")
+    override: OverrideRecord | None = None
 
 
 class RubricRef(_Model):
@@ -42,6 +52,11 @@ class SubmissionRef(_Model):
     sha256: str
     entry: str | None
     problems: list[str] = []
+
+
+class OverridesRef(_Model):
+    path: str
+    sha256: str
 
 
 class Environment(_Model):
@@ -64,6 +79,8 @@ class Report(_Model):
     items: list[ItemReport]
     score: float = Field(ge=0)
     max_score: float = Field(ge=0)
+    pending_score: float = Field(0.0, ge=0, description="points of items still to be graded by hand")
+    overrides: OverridesRef | None = None
 
     def counts(self) -> dict[str, int]:
         result = {o.value: 0 for o in Outcome}

@@ -107,7 +107,66 @@ class NumericItem(ItemBase):
     cases: list[NumericCase] = Field(min_length=1)
 
 
-Item = Annotated[NamesItem | NumericItem, Field(discriminator="kind")]
+class AnswerItemBase(ItemBase):
+    """An item graded from the submission's written answers (answers.toml and the like)."""
+
+    answers: str | None = Field(
+        None, pattern=r"^[a-z][a-z0-9_]*$",
+        description="the answers table to read, e.g. q1a; default: the item's question id")
+
+
+class BumpMistake(str, enum.Enum):
+    WRONG_STEP_POSITION = "wrong-step-position"
+    WRONG_HEIGHT = "wrong-height"
+    WRONG_SIGN = "wrong-sign"
+    NOT_A_BUMP = "not-a-bump"
+
+
+class ErrorBand(_Strict):
+    """Credit for a finite-sigmoid answer whose worst error (relative to h) is at most max_error."""
+
+    max_error: float = Field(gt=0)
+    credit: float = Field(ge=0, le=1)
+
+
+class BumpItem(AnswerItemBase):
+    """Q1a: weights w1..w4, b_A, b_B of f(x) = w3 act(w1 x + b_A) + w4 act(w2 x + b_B)."""
+
+    kind: Literal["bump_network"]
+    partial_credit: dict[BumpMistake, Annotated[float, Field(ge=0, le=1)]] = {
+        BumpMistake.WRONG_HEIGHT: 0.5, BumpMistake.WRONG_SIGN: 0.5,
+        BumpMistake.WRONG_STEP_POSITION: 0.25, BumpMistake.NOT_A_BUMP: 0.0}
+    sigmoid_bands: list[ErrorBand] = Field(
+        [ErrorBand(max_error=0.01, credit=1.0), ErrorBand(max_error=0.1, credit=0.5)],
+        description="for sigmoid answers with finite weights: the first band whose max_error "
+                    "covers the worst error (at >= 5% of delta from the edges) gives the credit")
+
+
+class JacobianMistake(str, enum.Enum):
+    SIGN_OFFDIAG = "sign-offdiag"
+    ONE_INSTEAD_OF_DELTA = "one-instead-of-delta"
+    MISSING_DIAGONAL = "missing-diagonal"
+
+
+class SoftmaxJacobianItem(AnswerItemBase):
+    """Q2: J_ij = d y_i / d z_j of softmax, in index form or as diag(y) - y y^T."""
+
+    kind: Literal["softmax_jacobian"]
+    key: str = Field("jacobian", description="the key in the answers table")
+    partial_credit: dict[JacobianMistake, Annotated[float, Field(ge=0, le=1)]] = {
+        JacobianMistake.SIGN_OFFDIAG: 0.5, JacobianMistake.ONE_INSTEAD_OF_DELTA: 0.5,
+        JacobianMistake.MISSING_DIAGONAL: 0.5}
+
+
+class ManualItem(ItemBase):
+    """Graded by a person: pending until an overrides file gives its score."""
+
+    kind: Literal["manual"]
+    guidance: str = Field("", description="what the graders look for; shown in the report")
+
+
+Item = Annotated[NamesItem | NumericItem | BumpItem | SoftmaxJacobianItem | ManualItem,
+                 Field(discriminator="kind")]
 
 
 class Question(_Strict):
