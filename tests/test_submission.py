@@ -88,3 +88,75 @@ def test_symlinked_entry_is_ignored(tmp_path):
 )
 def test_strip_ipython_lines(line, kept):
     assert (strip_ipython(line).strip() == line.strip()) is kept
+
+
+ANSWER_BLOCK = """### Answers
+```answers
+[q1a]
+w1 = "1"
+b_B = '-\\delta'
+[q2]
+jacobian = 'y_i(\\delta_{ij} - y_j)'
+```
+"""
+
+
+def _notebook_with(write_notebook, code_cells, markdown):
+    return write_notebook(code_cells, markdown=markdown)
+
+
+def test_answers_block_in_a_notebook(write_notebook):
+    sub = load_submission(_notebook_with(write_notebook, ["x = 1"], ANSWER_BLOCK))
+    assert sub.answers == {"q1a": {"w1": "1", "b_B": "-\\delta"},
+                           "q2": {"jacobian": "y_i(\\delta_{ij} - y_j)"}}
+    assert sub.answer_origins["q2"] == "hw1.ipynb, cell 1 (answers block)"
+
+
+def test_answers_as_module_literals_are_read_not_run(write_py, tmp_path):
+    marker = tmp_path / "ran"
+    sub = load_submission(write_py(f"""
+        import pathlib
+        pathlib.Path({str(marker)!r}).touch()
+        Q1A = {{"w1": "1", "w2": 1, "b_B": "-delta"}}
+        Q2_JACOBIAN = "y_i*(delta_ij - y_j)"
+        Q2_NOTE: str = "from the lecture"
+        QUIET = "not an answer"
+    """))
+    assert sub.answers == {"q1a": {"w1": "1", "w2": "1", "b_B": "-delta"},
+                           "q2": {"jacobian": "y_i*(delta_ij - y_j)", "note": "from the lecture"}}
+    assert sub.answer_origins["q2"].startswith("Q2_JACOBIAN in hw1.py, line")
+    assert not marker.exists()
+
+
+def test_answers_computed_at_run_time_are_a_problem(write_py):
+    sub = load_submission(write_py('Q2_JACOBIAN = "y_i" + "*(1 - y_j)"\nQ1A = dict(w1="1")\n'))
+    assert sub.answers == {}
+    assert len(sub.answer_problems) == 2 and "not a literal" in sub.answer_problems[0]
+    assert sub.loadable  # answer problems never block the code items
+
+
+def test_answer_precedence_toml_then_block_then_code(write_notebook):
+    path = write_notebook(['Q2_JACOBIAN = "from code"\nQ3_X = "code only"'],
+                          markdown="```answers\n[q2]\njacobian = 'from block'\n[q1a]\nw1 = 'block'\n```")
+    (path.parent / "answers.toml").write_text('[q1a]\nw1 = "toml"\n')
+    sub = load_submission(path.parent)
+    assert sub.answers == {"q1a": {"w1": "toml"}, "q2": {"jacobian": "from block"},
+                           "q3": {"x": "code only"}}
+    assert sub.answer_origins["q1a"] == "answers.toml"
+
+
+@pytest.mark.parametrize("toml, problem", [
+    ("[q2\njacobian = 1", "not valid TOML"),
+    ("jacobian = 'y_i'", "must be a table"),
+])
+def test_bad_answers_file_is_a_problem_that_does_not_block_code(write_py, toml, problem):
+    path = write_py("x = 1\n")
+    (path.parent / "answers.toml").write_text(toml)
+    sub = load_submission(path.parent)
+    assert sub.loadable and problem in sub.answer_problems[0]
+
+
+def test_seed_answers_come_from_its_answers_block():
+    sub = load_submission(REPO / "submissions" / "seed", ["hw1.ipynb"])
+    assert sub.answers["q1a"]["b_B"] == "-\\delta"
+    assert sub.answers["q2"]["jacobian"] == "y_i(\\delta_{ij} - y_j)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import math
 import tokenize
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -200,6 +201,8 @@ class _Builder:
     def _number(value: object) -> sp.Basic:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise AnswerParseError(f"{value!r} is not a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise AnswerParseError("a number in the answer is too large")
         return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
 
     def _symbol(self, name: str) -> sp.Basic:
