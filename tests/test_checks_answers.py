@@ -50,6 +50,7 @@ BUMP_CASES = [
     ("no answers at all", {}, Outcome.FAILED, 0.0, "missing-answer"),
     ("unreadable weight", _weights(b_B="-delta("), Outcome.FAILED, 0.0, "unreadable"),
     ("hostile weight", _weights(w1="().__class__"), Outcome.FAILED, 0.0, "unreadable"),
+    ("weight in terms of x", _weights(w3="h x"), Outcome.FAILED, 0.0, "unreadable"),
 ]
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from grader.checks.answers import failed, lookup, missing_answers, read_all, unreadable
-from grader.maths.vocabulary import BUMP, delta, h, k
+from grader.maths.vocabulary import BUMP, delta, h, k, x
 from grader.outcome import Verdict
 from grader.rubric.model import BumpItem, BumpMistake
 
@@ -43,6 +43,11 @@ class BumpCheck:
         if problems:
             return unreadable(problems)
         weights = {name: read[name].expr for name in WEIGHTS}
+        depends = [name for name in WEIGHTS if x in weights[name].free_symbols]
+        if depends:
+            return failed(0.0, f"{', '.join(depends)} depend on x: weights and biases are "
+                          "numbers or expressions in h, delta (and k), not in the input.",
+                          "unreadable")
         shown = "Read as: " + ", ".join(f"{n} = {read[n].shown}" for n in WEIGHTS) + \
                 f" ({activation} activation)."
         if activation == "step" or k in _free(weights):

@@ -11,6 +11,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from grader.maths.parse import AnswerParseError, Builder, Vocabulary, unary
 
 h, delta, k = sp.symbols("h delta k", positive=True)
+x = sp.Symbol("x", real=True)
 y_i, y_j, z_i, z_j = sp.symbols("y_i y_j z_i z_j", positive=True)
 delta_ij = sp.Symbol("delta_ij", nonnegative=True)  # Kronecker delta: 1 if i = j, else 0
 size = sp.Symbol("n", integer=True, positive=True)
@@ -43,7 +44,7 @@ def _sigmoid(args: list[ast.expr], build: Callable[[ast.expr], sp.Basic]) -> sp.
 
 
 BUMP = Vocabulary(
-    symbols={"h": h, "delta": delta, "k": k, "e": sp.E, "pi": sp.pi},
+    symbols={"h": h, "delta": delta, "k": k, "x": x, "e": sp.E, "pi": sp.pi},
     functions={**_ELEMENTARY, "sigma": _sigmoid, "sigmoid": _sigmoid},
 )
 
