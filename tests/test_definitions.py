@@ -22,7 +22,10 @@ def kept_source(*cells: str) -> list[str]:
         ("weights = [rng.normal(0, 1, (a, b)) for a, b in zip(layers, layers[1:])]", True),
         ("for epoch in range(50):\n    train()", False),
         ("while True:\n    pass", False),
-        ("train_one_epoch(x, y)", False),
+        ("def train_one_epoch(x, y):\n    pass\ntrain_one_epoch(x, y)", True),  # only the def
+        ("np.random.seed(0)", True),
+        ("for i in range(3):\n    weights.append(rng.normal(0, 1, (2, 2)))", True),
+        ("for i, (x, y) in enumerate(loader):\n    with torch.no_grad():\n        model(x)", False),
         ("plt.show()", False),
         ("data = torchvision.datasets.FashionMNIST('.', download=True)", False),
         ("(x, y), _ = tf.keras.datasets.mnist.load_data()", False),
@@ -45,6 +48,24 @@ def test_names_that_depend_on_skipped_statements_are_skipped():
     assert kept_source(*cells) == ["n = 3"]
 
 
-def test_seed_like_loop_is_skipped_but_definitions_kept():
-    code = "weights = []\nfor i in range(3):\n    weights.append(i)\ndef f():\n    return weights"
-    assert kept_source(code) == ["weights = []", "def f():\n    return weights"]
+def test_template_init_loop_kept_training_loop_and_calls_skipped():
+    code = ("weights = []\nfor i in range(3):\n    weights.append(i)\n"
+            "def train_one_epoch(x, y):\n    return weights\n"
+            "train_one_epoch(1, 2)\nfor epoch in range(3):\n    train_one_epoch(1, 2)\n"
+            "while True:\n    pass")
+    assert kept_source(code) == ["weights = []", "for i in range(3):\n    weights.append(i)",
+                                 "def train_one_epoch(x, y):\n    return weights"]
+
+
+def test_needed_names_run_even_when_they_call_student_functions():
+    code = ("def init():\n    return [1], [2]\nweights, biases = init()\n"
+            "def train():\n    pass\nhistory = train()")
+    modules = [ast.parse(code)]
+    kept = [ast.unparse(n) for s in select_definitions(modules, ["weights"]) for n in s.kept]
+    assert "weights, biases = init()" in kept and "history = train()" not in kept
+
+
+def test_a_loop_variable_skipped_elsewhere_is_fresh_inside_a_loop_that_binds_it():
+    cells = ["for i, batch in enumerate(loader):\n    model(batch)",
+             "weights = []\nfor i in range(3):\n    weights.append(i)"]
+    assert kept_source(*cells)[-1] == "for i in range(3):\n    weights.append(i)"

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 
 from grader import api
@@ -173,3 +174,24 @@ def test_worker_hides_the_packages_it_would_import():
     with Sandbox(None, [], ["numpy"]) as sandbox:
         hidden = [Path(p).name for p in sandbox.hide]
     assert "grader" in hidden and "reference" in hidden
+
+
+def test_assign_copies_into_the_students_arrays_and_get_reads_them_back():
+    """Biases of shape (1, n) keep their shape, and aliases such as `W1 = weights[0]` see the
+    grader's values; a call by reference reads a name set by an earlier step."""
+    from grader.sandbox.protocol import Cell, Limits
+    from grader.sandbox.runner import Assign, Call, Get, Ref, Sandbox
+
+    code = ("import numpy as np\nweights = [np.zeros((2, 3))]\nbiases = [np.zeros((1, 3))]\n"
+            "W1 = weights[0]\ndef total(x):\n    return float(W1.sum() + x.sum())\n")
+    values = [np.arange(6.0).reshape(2, 3)]
+    with Sandbox(None, [], ["numpy"]) as sandbox:
+        run = sandbox.run([Cell(origin="t.py", code=code)], "definitions",
+                          [Assign("weights", values), Assign("biases", [np.ones(3)]),
+                           Assign("data", np.ones(4)), Call("total", (Ref("data"),)),
+                           Get(("weights", "biases", "nothing"))], Limits(wall_s=20))
+    assert run.status == "completed", run.message
+    assert run.steps[3].value == 15.0 + 4.0 and run.steps[3].seconds >= 0
+    got = run.steps[4].value
+    assert got["biases"][0].shape == (1, 3) and np.array_equal(got["weights"][0], values[0])
+    assert "nothing" not in got

@@ -10,12 +10,13 @@ import ast
 import inspect
 import os
 import sys
+import time
 import traceback
 import types
 
 from grader.sandbox import codec
 from grader.sandbox.definitions import select_definitions
-from grader.sandbox.protocol import CallStep, ChildPlan, InspectStep, LoadReport
+from grader.sandbox.protocol import AssignStep, CallStep, ChildPlan, GetStep, InspectStep, LoadReport
 
 MODULE_NAME = "submission"
 
@@ -51,7 +52,7 @@ def load_cells(plan: ChildPlan, namespace: dict) -> LoadReport:
                 report.error = f"running {cell.origin} raised {problem}"
                 return report
         return report
-    for cell, selection in zip(plan.cells, select_definitions(parsed)):
+    for cell, selection in zip(plan.cells, select_definitions(parsed, plan.needs)):
         report.skipped_statements += len(selection.skipped_lines)
         for node in selection.kept:
             problem = _execute(ast.Module(body=[node], type_ignores=[]), cell.origin, namespace)
@@ -76,6 +77,11 @@ def _describe(exc: BaseException) -> str:
 def _run_step(step, args, namespace: dict, arrays: list[bytes]) -> dict:
     if isinstance(step, InspectStep):
         return {"ok": {"$dict": {name: _inspect(namespace, name) for name in step.names}}}
+    if isinstance(step, GetStep):
+        return {"ok": {"$dict": {name: codec.encode(namespace[name], arrays)
+                                 for name in step.names if name in namespace}}}
+    if isinstance(step, AssignStep):
+        return {"ok": _assign(namespace, step.name, args)}
     assert isinstance(step, CallStep)
     function = namespace.get(step.function)
     if function is None:
@@ -83,13 +89,50 @@ def _run_step(step, args, namespace: dict, arrays: list[bytes]) -> dict:
     if not callable(function):
         return {"raised": f"{step.function} is a {type(function).__name__}, not a function"}
     positional, keywords = args
+    for index, name in step.refs.items():
+        positional[index] = namespace.get(name)
+    started = time.perf_counter()
     try:
         value = function(*positional, **keywords)
     except BaseException as exc:
+        seconds = time.perf_counter() - started
         frames = traceback.extract_tb(exc.__traceback__)[1:]
         where = f" (at {frames[-1].filename}, line {frames[-1].lineno})" if frames else ""
-        return {"raised": _describe(exc) + where, "memory": isinstance(exc, MemoryError)}
-    return {"ok": codec.encode(value, arrays)}
+        return {"raised": _describe(exc) + where, "memory": isinstance(exc, MemoryError),
+                "signature": not frames and _misfits(function, positional, keywords),
+                "seconds": seconds}
+    seconds = time.perf_counter() - started
+    return {"ok": codec.encode(value, arrays), "seconds": seconds}
+
+
+def _misfits(function, positional: list, keywords: dict) -> bool:
+    """Did the call fail because its arguments do not fit the function's parameters?"""
+    try:
+        inspect.signature(function).bind(*positional, **keywords)
+    except TypeError:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+def _assign(namespace: dict, name: str, value: object) -> str:
+    """Copy a list of arrays into the student's list of arrays when the sizes match (keeping
+    their shapes, such as (1, n) biases, and their other references); else rebind the name."""
+    import numpy as np
+
+    current = namespace.get(name)
+    if (isinstance(value, list) and isinstance(current, list) and len(value) == len(current)
+            and all(isinstance(c, np.ndarray) and isinstance(v, np.ndarray) and c.size == v.size
+                    for c, v in zip(current, value))):
+        for index, (mine, theirs) in enumerate(zip(value, current)):
+            if theirs.dtype == np.float64 and theirs.flags.writeable:
+                theirs[...] = mine.reshape(theirs.shape)
+            else:
+                current[index] = mine.reshape(theirs.shape)
+        return "copied"
+    namespace[name] = value
+    return "bound"
 
 
 def _inspect(namespace: dict, name: str) -> dict:

@@ -1,10 +1,14 @@
 """Definitions-only loading: keep what defines names, skip what runs work at top level.
 
 Notebooks train, plot and download at top level (the seed trains for 50 epochs), so most
-checks load only imports, functions, classes and simple assignments. An assignment is
-skipped when it calls a function the submission defines (usually a training or evaluation
-run), calls something that reads data, downloads, plots or sleeps, or depends on a name
-that was skipped.
+checks load only imports, functions, classes, simple assignments and expression statements,
+and `for` loops made of those (the template builds `weights` in one). A statement is skipped
+when it calls a function the submission defines (usually a training or evaluation run),
+calls something that reads data, downloads, plots or sleeps, or depends on a name that was
+skipped. `while` loops are always skipped.
+
+A check may name the module-level names it needs (`weights`, `biases`): statements that bind
+them run even when they call the submission's own functions (`weights, biases = init()`).
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ class Selection:
     skipped_lines: list[int] = field(default_factory=list)
 
 
-def select_definitions(modules: list[ast.Module]) -> list[Selection]:
+def select_definitions(modules: list[ast.Module], needs: list[str] | None = None) -> list[Selection]:
     """For each parsed cell, the top-level statements to run, in order."""
+    needed = set(needs or ())
     user_functions = {
         node.name
         for module in modules
@@ -50,7 +55,8 @@ def select_definitions(modules: list[ast.Module]) -> list[Selection]:
     for module in modules:
         selection = Selection()
         for node in module.body:
-            if _is_definition(node, user_functions, skipped_names):
+            if _is_definition(node, user_functions, skipped_names) or \
+                    _bound_names(node) & needed:
                 selection.kept.append(node)
                 skipped_names -= _bound_names(node)
             else:
@@ -76,7 +82,33 @@ def _is_definition(node: ast.stmt, user_functions: set[str], skipped: set[str]) 
             _is_definition(s, user_functions, skipped) or isinstance(s, ast.Pass)
             for s in node.body + node.orelse
         )
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Call) and _is_simple(node.value, user_functions, skipped)
+    if isinstance(node, ast.For):
+        # The loop rebinds its own names: an `i` skipped elsewhere is fresh inside it.
+        return _is_simple(node.iter, user_functions, skipped) and _is_simple_block(
+            node.body + node.orelse, user_functions, skipped - _bound_names(node))
     return False
+
+
+def _is_simple_block(block: list[ast.stmt], user_functions: set[str], skipped: set[str]) -> bool:
+    """Statements inside a kept loop: assignments, calls and nested loops of simple parts."""
+    for node in block:
+        if isinstance(node, (ast.Pass, ast.Break, ast.Continue)):
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)):
+            if node.value is None or not _is_simple(node.value, user_functions, skipped):
+                return False
+            continue
+        if isinstance(node, (ast.If, ast.For)):
+            head = node.test if isinstance(node, ast.If) else node.iter
+            inner = skipped - _bound_names(node) if isinstance(node, ast.For) else skipped
+            if not (_is_simple(head, user_functions, skipped) and
+                    _is_simple_block(node.body + node.orelse, user_functions, inner)):
+                return False
+            continue
+        return False
+    return True
 
 
 def _is_simple(expr: ast.expr, user_functions: set[str], skipped: set[str]) -> bool:

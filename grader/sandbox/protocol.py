@@ -32,15 +32,32 @@ class InspectStep(_Model):
 
 
 class CallStep(_Model):
-    """Call a module-level function with encoded arguments."""
+    """Call a module-level function with encoded arguments (timed in the sandbox)."""
 
     op: Literal["call"] = "call"
     function: str
     args: list = []  # codec trees
     kwargs: dict = {}
+    refs: dict[int, str] = {}  # positional index -> a module-level name passed instead
 
 
-Step = Annotated[InspectStep | CallStep, Field(discriminator="op")]
+class GetStep(_Model):
+    """Return the values of module-level names, as plain data."""
+
+    op: Literal["get"] = "get"
+    names: list[str]
+
+
+class AssignStep(_Model):
+    """Set a module-level name. A list of arrays replacing a list of arrays of the same sizes is
+    copied into the student's own arrays, keeping their shapes and any other references."""
+
+    op: Literal["assign"] = "assign"
+    name: str
+    value: object = None  # a codec tree
+
+
+Step = Annotated[InspectStep | CallStep | GetStep | AssignStep, Field(discriminator="op")]
 
 
 class Cell(_Model):
@@ -52,6 +69,7 @@ class ChildPlan(_Model):
     """Everything the worker needs for one run; never holds reference code or expected values."""
 
     mode: Literal["definitions", "full"]
+    needs: list[str] = []  # in definitions mode, also run the statements that bind these names
     cells: list[Cell]
     steps: list[Step]
     box: str

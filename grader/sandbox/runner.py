@@ -21,9 +21,11 @@ from grader.sandbox.cgroups import RunCgroups
 from grader.sandbox.hiding import needed_paths, plan_hidden
 from grader.sandbox.isolation import NOBODY, readable_by_others
 from grader.sandbox.protocol import (
+    AssignStep,
     CallStep,
     Cell,
     ChildPlan,
+    GetStep,
     InspectStep,
     Isolation,
     Limits,
@@ -41,11 +43,31 @@ class SandboxError(Exception):
 
 @dataclass(frozen=True)
 class Call:
-    """A call of a student function with plain arguments (numbers, strings, lists, arrays)."""
+    """A call of a student function with plain arguments (numbers, strings, lists, arrays);
+    a `Ref` argument passes a module-level name's value instead (data set by an `Assign`)."""
 
     function: str
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+
+
+@dataclass(frozen=True)
+class Get:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assign:
+    name: str
+    value: object
+
+
+GraderStep = InspectStep | Call | Get | Assign
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,8 @@ class StepResult:
     value: object = None
     message: str = ""
     memory_error: bool = False
+    signature_error: bool = False  # a call whose arguments do not fit the function's signature
+    seconds: float = 0.0  # how long a call ran, measured in the sandbox
 
 
 @dataclass
@@ -150,8 +174,8 @@ class Sandbox:
             if self._sock is not None:
                 self._sock.settimeout(None)
 
-    def run(self, cells: list[Cell], mode: str, steps: list[InspectStep | Call],
-            limits: Limits) -> RunResult:
+    def run(self, cells: list[Cell], mode: str, steps: list[GraderStep],
+            limits: Limits, needs: list[str] | None = None) -> RunResult:
         started = time.monotonic()
         if self._process is None or self._process.poll() is not None:
             self._stop()
@@ -159,7 +183,7 @@ class Sandbox:
         box = self._make_box()
         cgroups = RunCgroups(limits.memory_mb << 20, limits.pids)
         try:
-            result = self._run(cells, mode, steps, limits, box, cgroups)
+            result = self._run(cells, mode, needs or [], steps, limits, box, cgroups)
         finally:
             cgroups.remove()
             shutil.rmtree(box, ignore_errors=True)
@@ -177,15 +201,11 @@ class Sandbox:
                     os.chown(os.path.join(directory, name), NOBODY, NOBODY)
         return box
 
-    def _run(self, cells, mode, steps, limits, box, cgroups) -> RunResult:
+    def _run(self, cells, mode, needs, steps, limits, box, cgroups) -> RunResult:
         arrays: list[bytes] = []
-        wire_steps = [s if isinstance(s, InspectStep) else CallStep(
-            function=s.function,
-            args=[codec.encode(a, arrays) for a in s.args],
-            kwargs={k: codec.encode(v, arrays) for k, v in s.kwargs.items()},
-        ) for s in steps]
+        wire_steps = [_wire(s, arrays) for s in steps]
         plan = ChildPlan(
-            mode=mode, cells=cells, steps=wire_steps, box=str(box), hide=self.hide,
+            mode=mode, needs=needs, cells=cells, steps=wire_steps, box=str(box), hide=self.hide,
             cgroups=cgroups.paths, limits=limits, drop_uid=self.drop_uid,
             address_space=_address_space(limits, bool(cgroups.paths), self.hello),
         )
@@ -286,15 +306,34 @@ def _interpret(base: RunResult, exited: dict, result: bytes, limits: Limits,
     return base
 
 
+def _wire(step: GraderStep, arrays: list[bytes]) -> InspectStep | CallStep | GetStep | AssignStep:
+    if isinstance(step, InspectStep):
+        return step
+    if isinstance(step, Get):
+        return GetStep(names=list(step.names))
+    if isinstance(step, Assign):
+        return AssignStep(name=step.name, value=codec.encode(step.value, arrays))
+    refs = {i: a.name for i, a in enumerate(step.args) if isinstance(a, Ref)}
+    return CallStep(
+        function=step.function,
+        args=[None if isinstance(a, Ref) else codec.encode(a, arrays) for a in step.args],
+        kwargs={k: codec.encode(v, arrays) for k, v in step.kwargs.items()},
+        refs=refs,
+    )
+
+
 def _step(raw: object, arrays: list) -> StepResult:
     if type(raw) is not dict:
         raise codec.CodecError("malformed step")
+    seconds = raw.get("seconds")
+    seconds = float(seconds) if type(seconds) in (int, float) else 0.0
     if "ok" in raw:
-        return StepResult("ok", codec.decode(raw["ok"], arrays))
+        return StepResult("ok", codec.decode(raw["ok"], arrays), seconds=seconds)
     if "missing" in raw:
         return StepResult("missing", message=str(raw["missing"]))
     return StepResult("raised", message=str(raw.get("raised", ""))[:2000],
-                      memory_error=raw.get("memory") is True)
+                      memory_error=raw.get("memory") is True,
+                      signature_error=raw.get("signature") is True, seconds=seconds)
 
 
 def _with(result: RunResult, status: str, message: str) -> RunResult:

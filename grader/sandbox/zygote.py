@@ -17,7 +17,7 @@ import sys
 
 from grader.sandbox import codec, isolation
 from grader.sandbox.child import run_plan
-from grader.sandbox.protocol import CallStep, ChildPlan, Isolation
+from grader.sandbox.protocol import AssignStep, CallStep, ChildPlan, Isolation
 
 
 def main() -> None:
@@ -235,6 +235,8 @@ def _forget_grader(plan: ChildPlan) -> None:
 
 
 def _decode_args(step, arrays):
+    if isinstance(step, AssignStep):
+        return codec.decode(step.value, arrays)
     if not isinstance(step, CallStep):
         return None
     return (
