@@ -6,7 +6,9 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from grader.data import DATASETS, DataSources, SplitName
+from grader.checks.base import CheckContext
+from grader.checks.registry import DATA_KINDS
+from grader.data import DATASETS, DataSources, SplitName, load_train_test
 from grader.errors import GraderError, RubricError
 from grader.grading import grade_submission
 from grader.overrides import apply_overrides, load_overrides, submission_name
@@ -36,13 +38,15 @@ def validate_rubric(path: Path) -> Rubric:
 
 
 def grade(submission: Path, rubric: Path | None = None, out: Path | None = None,
-          visible_only: bool = False, overrides: Path | None = None) -> Report:
+          visible_only: bool = False, overrides: Path | None = None,
+          data_dir: Path | None = None) -> Report:
     """Grade one submission; apply instructor overrides; write the JSON report to `out`."""
     rubric_path = find_rubric(rubric)
     model, sha = load_rubric(rubric_path)
     _check_references(model, rubric_path)
     corrections = load_overrides(overrides, model) if overrides is not None else None
     loaded = load_submission(Path(submission), model.submission.files)
+    context = _check_context(model, data_dir)
     items = [i for i in model.items() if not visible_only or i.visibility is Visibility.VISIBLE]
     secrets = default_secrets() + [rubric_path.resolve().parent, Path(submission).resolve().parent]
     if out is not None:
@@ -50,7 +54,7 @@ def grade(submission: Path, rubric: Path | None = None, out: Path | None = None,
     if overrides is not None:
         secrets.append(Path(overrides).resolve().parent)
     ref = RubricRef(assignment=model.assignment, path=str(rubric_path), sha256=sha)
-    report = grade_submission(model, items, loaded, ref, secrets)
+    report = grade_submission(model, items, loaded, ref, secrets, context)
     if corrections is not None:
         report = apply_overrides(report, corrections, submission_name(Path(submission)))
     if out is not None:
@@ -58,9 +62,20 @@ def grade(submission: Path, rubric: Path | None = None, out: Path | None = None,
     return report
 
 
-def check(submission: Path, rubric: Path | None = None) -> Report:
+def check(submission: Path, rubric: Path | None = None, data_dir: Path | None = None) -> Report:
     """A student's self-check: visible items only, no file written."""
-    return grade(submission, rubric, out=None, visible_only=True)
+    return grade(submission, rubric, out=None, visible_only=True, data_dir=data_dir)
+
+
+def _check_context(rubric: Rubric, data_dir: Path | None) -> CheckContext:
+    """Where data come from; a rubric whose items need data fails here, before any grading,
+    if the data cannot be found (exit 2 with the three ways to provide them)."""
+    sources = DataSources.from_env(data_dir) if data_dir or any(
+        item.kind in DATA_KINDS for item in rubric.items()) else None
+    for dataset in sorted({getattr(i, "dataset", "") for i in rubric.items()
+                           if i.kind in DATA_KINDS}):
+        load_train_test(dataset, sources)
+    return CheckContext(data=sources)
 
 
 def locate_data(data_dir: Path | None = None) -> list[tuple[str, str, str]]:

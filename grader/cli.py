@@ -21,6 +21,13 @@ _rubric_option = click.option(
 )
 
 
+_data_dir_option = click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False),
+    help="Folder with the MNIST/FashionMNIST IDX files. Default: $GRADER_DATA_DIR, then "
+         "/usr/share/datasets, then the cache (downloading into it if online).",
+)
+
+
 class _Group(click.Group):
     """Turns GraderError into its exit code and any other exception into exit 3, no traceback."""
 
@@ -55,15 +62,16 @@ def main() -> None:
               help="Where to write the JSON report. Default: reports/<submission name>.json.")
 @click.option("--overrides", type=click.Path(path_type=Path, dir_okay=False),
               help="Instructor scores (TOML or CSV) for manual items or to correct any item.")
+@_data_dir_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the total score.")
 def grade(submission: Path, rubric: Path | None, out: Path | None, overrides: Path | None,
-          quiet: bool) -> None:
+          data_dir: Path | None, quiet: bool) -> None:
     """Grade SUBMISSION (a .py file, a .ipynb notebook or a folder) and write a JSON report."""
     from grader import api
     from grader.report.text import render
 
     target = out or Path("reports") / f"{submission.resolve().name.rsplit('.', 1)[0]}.json"
-    report = api.grade(submission, rubric, out=target, overrides=overrides)
+    report = api.grade(submission, rubric, out=target, overrides=overrides, data_dir=data_dir)
     click.echo(f"{report.score:g}/{report.max_score:g}" if quiet else render(report))
     click.echo(f"report written to {target}", err=True)
 
@@ -71,12 +79,13 @@ def grade(submission: Path, rubric: Path | None, out: Path | None, overrides: Pa
 @main.command()
 @click.argument("submission", type=click.Path(path_type=Path))
 @_rubric_option
-def check(submission: Path, rubric: Path | None) -> None:
+@_data_dir_option
+def check(submission: Path, rubric: Path | None, data_dir: Path | None) -> None:
     """Self-check SUBMISSION against the visible items; exit 1 if any did not pass."""
     from grader import api
     from grader.report.text import render
 
-    report = api.check(submission, rubric)
+    report = api.check(submission, rubric, data_dir=data_dir)
     click.echo(render(report))
     if any(item.outcome.value != "passed" for item in report.items):
         sys.exit(ExitCode.CHECK_FAILED)
@@ -118,13 +127,6 @@ def report_schema() -> None:
     from grader.report.model import Report
 
     click.echo(json.dumps(Report.model_json_schema(), indent=2))
-
-
-_data_dir_option = click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False),
-    help="Folder with the MNIST/FashionMNIST IDX files. Default: $GRADER_DATA_DIR, then "
-         "/usr/share/datasets, then the cache (downloading into it if online).",
-)
 
 
 @main.group()

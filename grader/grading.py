@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from grader import __version__
-from grader.checks.base import judge_run
+from grader.checks.base import CheckContext, judge_run
 from grader.checks.maths_worker import MathsWorker
 from grader.checks.registry import ANSWER_CHECKS, CHECKS, MANUAL_KIND
 from grader.outcome import Outcome, Verdict
@@ -56,16 +56,18 @@ class _Runners:
 
 
 def grade_submission(rubric: Rubric, items: list[Item], submission: Submission,
-                     rubric_ref: RubricRef, secrets: list[Path]) -> Report:
+                     rubric_ref: RubricRef, secrets: list[Path],
+                     context: CheckContext | None = None) -> Report:
     started_at = datetime.now(UTC)
     started = time.monotonic()
     question_of = {i.id: q.id for q in rubric.questions for i in q.items}
     runners = _Runners(rubric, submission, secrets)
+    context = context or CheckContext()
     reports: list[ItemReport] = []
     try:
         for item in items:
             t0 = time.monotonic()
-            verdict, run = _grade_item(rubric, item, submission, runners)
+            verdict, run = _grade_item(rubric, item, submission, runners, context)
             if run is not None:
                 runners.isolation = runners.isolation or run.isolation
             reports.append(_item_report(item, question_of[item.id], verdict,
@@ -89,8 +91,8 @@ def grade_submission(rubric: Rubric, items: list[Item], submission: Submission,
     )
 
 
-def _grade_item(rubric: Rubric, item: Item, submission: Submission,
-                runners: _Runners) -> tuple[Verdict, RunResult | None]:
+def _grade_item(rubric: Rubric, item: Item, submission: Submission, runners: _Runners,
+                context: CheckContext) -> tuple[Verdict, RunResult | None]:
     wall = item.time_limit_s or rubric.defaults.time_limit_s
     if isinstance(item, ManualItem) or item.kind == MANUAL_KIND:
         guidance = f" Graders look for: {item.guidance}" if item.guidance else ""
@@ -108,11 +110,13 @@ def _grade_item(rubric: Rubric, item: Item, submission: Submission,
     limits = Limits(wall_s=wall, cpu_s=math.ceil(wall * 2) + 1,
                     memory_mb=item.memory_mb or rubric.defaults.memory_mb)
     cells = [Cell(origin=c.origin, code=c.code) for c in submission.cells]
-    run = sandbox.run(cells, item.mode.value, check.steps(item), limits)
+    steps = check.steps(item, context)
+    limits = check.limits(item, limits, context)
+    run = sandbox.run(cells, item.mode.value, steps, limits, needs=list(check.needs))
     verdict = judge_run(run)
     if verdict is None:
         try:
-            verdict = check.judge(item, run)
+            verdict = check.judge(item, run, context)
         except Exception as exc:  # a grader bug must cost one item, not the whole report
             verdict = Verdict.error(f"The grader's check failed: {type(exc).__name__}: {exc}",
                                     "check-error")

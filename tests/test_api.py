@@ -17,13 +17,17 @@ HW1 = REPO / "rubrics" / "hw1.toml"
     [
         ("seed", {"q1.a": Outcome.PASSED, "q1.b": Outcome.PENDING, "q1.c": Outcome.PENDING,
                   "q2.jacobian": Outcome.PASSED, "q4.names": Outcome.PASSED,
-                  "q4.functions": Outcome.PASSED}),
+                  "q4.functions": Outcome.PASSED, "q4.init": Outcome.PASSED,
+                  "q4.forward": Outcome.PASSED, "q4.gradient": Outcome.FAILED,
+                  "q4.training": Outcome.PASSED}),
         ("solution", {"q1.a": Outcome.PASSED, "q1.b": Outcome.PENDING, "q1.c": Outcome.PENDING,
                       "q2.jacobian": Outcome.PASSED, "q4.names": Outcome.PASSED,
-                      "q4.functions": Outcome.PASSED}),
+                      "q4.functions": Outcome.PASSED, "q4.init": Outcome.PASSED,
+                      "q4.forward": Outcome.PASSED, "q4.gradient": Outcome.PASSED,
+                      "q4.training": Outcome.PASSED}),
     ],
 )
-def test_example_submissions(tmp_path, report_schema, submission, expected):
+def test_example_submissions(tmp_path, report_schema, submission, expected, real_data):
     out = tmp_path / "report.json"
     report = api.grade(REPO / "submissions" / submission, HW1, out=out)
     assert {i.id: i.outcome for i in report.items} == expected
@@ -103,3 +107,10 @@ def test_report_write_is_atomic_and_reports_bad_paths(write_py, small_rubric, tm
     blocker.write_text("")
     with pytest.raises(OutputError, match="cannot write"):
         write_json(report, blocker / "r.json")
+
+
+def test_seed_notebook_gradient_bug_is_named_and_localised(real_data):
+    report = api.grade(REPO / "submissions" / "seed", HW1)
+    gradient = next(i for i in report.items if i.id == "q4.gradient")
+    assert gradient.diagnosis == ["layer1-uses-dsigmoid-u2"]
+    assert "W1 and b1 are wrong; W2, W3, b2 and b3 are right" in gradient.feedback

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from grader.data import DataSources
 from grader.outcome import Outcome, Verdict
 from grader.rubric.model import ItemBase
-from grader.sandbox.protocol import InspectStep
-from grader.sandbox.runner import Call, RunResult
+from grader.sandbox.protocol import Limits
+from grader.sandbox.runner import GraderStep, RunResult
 
 SpecT = TypeVar("SpecT", bound=ItemBase, contravariant=True)
 
 
+@dataclass
+class CheckContext:
+    """What checks share during one grading run: where data come from, and what an item's
+    `steps` prepared for its `judge` (reference results, timings)."""
+
+    data: DataSources | None = None
+    prepared: dict[str, object] = field(default_factory=dict)
+
+
 class Check(Protocol[SpecT]):
-    def steps(self, item: SpecT) -> list[InspectStep | Call]:
+    needs: tuple[str, ...]  # module-level names a definitions-mode load must bind
+
+    def steps(self, item: SpecT, context: CheckContext) -> list[GraderStep]:
         """What to do inside the sandbox (inputs only; never expected values)."""
 
-    def judge(self, item: SpecT, run: RunResult) -> Verdict:
+    def limits(self, item: SpecT, limits: Limits, context: CheckContext) -> Limits:
+        """The run's limits, given the rubric's (a check may derive its own)."""
+
+    def judge(self, item: SpecT, run: RunResult, context: CheckContext) -> Verdict:
         """Judge a completed run, in the grader's process, on plain data."""
+
+
+class CodeCheck:
+    """Defaults for checks that need no extra names and keep the rubric's limits."""
+
+    needs: tuple[str, ...] = ()
+
+    def limits(self, item: ItemBase, limits: Limits, context: CheckContext) -> Limits:
+        return limits
 
 
 _RUN_DIAGNOSIS = {

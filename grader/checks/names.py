@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from grader.checks.base import load_notes
+from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.outcome import Outcome, Verdict
 from grader.rubric.model import NameKind, NamesItem
 from grader.sandbox.protocol import InspectStep
-from grader.sandbox.runner import Call, RunResult
+from grader.sandbox.runner import RunResult
 
 
-class NamesCheck:
-    def steps(self, item: NamesItem) -> list[InspectStep | Call]:
+class NamesCheck(CodeCheck):
+    def steps(self, item: NamesItem, context: CheckContext) -> list[InspectStep]:
         return [InspectStep(names=list(item.names))]
 
-    def judge(self, item: NamesItem, run: RunResult) -> Verdict:
+    def judge(self, item: NamesItem, run: RunResult, context: CheckContext) -> Verdict:
         found = run.steps[0].value if run.steps and run.steps[0].kind == "ok" else None
         if not isinstance(found, dict):
             return Verdict.error("The sandbox returned no description of your names.",

@@ -9,23 +9,22 @@ import importlib
 
 import numpy as np
 
-from grader.checks.base import load_notes
+from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.checks.compare import mismatch
 from grader.outcome import Outcome, Verdict
 from grader.rubric.model import ArrayArg, NumericCase, NumericItem, RandomArg
-from grader.sandbox.protocol import InspectStep
 from grader.sandbox.runner import Call, RunResult
 
 
-class NumericCheck:
-    def steps(self, item: NumericItem) -> list[InspectStep | Call]:
+class NumericCheck(CodeCheck):
+    def steps(self, item: NumericItem, context: CheckContext) -> list[Call]:
         return [
             Call(case.function, tuple(materialize(a) for a in case.args),
                  {k: materialize(v) for k, v in case.kwargs.items()})
             for case in item.cases
         ]
 
-    def judge(self, item: NumericItem, run: RunResult) -> Verdict:
+    def judge(self, item: NumericItem, run: RunResult, context: CheckContext) -> Verdict:
         reference = importlib.import_module(item.reference)
         lines, diagnosis, passed = [], set(), 0
         for case, step in zip(item.cases, run.steps, strict=True):
@@ -47,6 +46,8 @@ class NumericCheck:
 def _judge_case(reference, case: NumericCase, step) -> tuple[str | None, str]:
     if step.kind == "missing":
         return f"`{case.function}` is not defined", "missing-name"
+    if step.kind == "raised" and step.signature_error:
+        return f"`{case.function}` does not take these arguments: {step.message}", "wrong-signature"
     if step.kind == "raised":
         return f"raised {step.message}", "raised-exception"
     expected = getattr(reference, case.function)(

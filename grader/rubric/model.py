@@ -158,6 +158,55 @@ class SoftmaxJacobianItem(AnswerItemBase):
         JacobianMistake.MISSING_DIAGONAL: 0.5}
 
 
+class MlpInitItem(ItemBase):
+    """Q4 init: `weights`/`biases` shapes, zero biases, weight std close to 1/sqrt(n_in)."""
+
+    kind: Literal["mlp_init"]
+    layers: list[Annotated[int, Field(ge=1)]] = Field([784, 32, 32, 10], min_length=2)
+    std_tolerance: float = Field(
+        4.0, gt=0, description="how many standard errors the sample std (and mean) of each "
+                               "weight matrix may be away from 1/sqrt(n_in) (and 0)")
+
+
+class MlpForwardItem(ItemBase):
+    """Q4 forward: `feed_forward_sample` loss and prediction on grader-chosen weights."""
+
+    kind: Literal["mlp_forward"]
+    samples: int = Field(5, ge=1, le=100)
+    seed: int = 0
+    rtol: float = Field(1e-6, ge=0)
+
+
+class MlpGradientItem(ItemBase):
+    """Q4 backprop: the gradient `train_one_sample` applies, tensor by tensor."""
+
+    kind: Literal["mlp_gradient"]
+    learning_rate: float = Field(0.01, gt=0)
+    test_points: int = Field(2, ge=2, le=10, description="parameter sets and samples tried")
+    seed: int = 0
+    tolerance: float = Field(1e-5, gt=0, description="per-tensor relative error allowed")
+    partial_credit: float = Field(
+        0.5, ge=0, le=1, description="at most this share of the points when some tensors are "
+                                     "wrong, split by the share of tensors that are right")
+
+
+class MlpTrainingItem(ItemBase):
+    """Q4 training: one epoch of the student's `train_one_epoch` on real data, timed against
+    the reference's own epoch in the same run, then held-out accuracy against the reference's."""
+
+    kind: Literal["mlp_training"]
+    dataset: Literal["mnist", "fashion-mnist"] = "mnist"
+    train_samples: int = Field(8000, ge=100, le=60000)
+    test_samples: int = Field(2000, ge=100, le=10000)
+    learning_rate: float = Field(0.1, gt=0)
+    input_scale: Literal["unit", "raw"] = Field(
+        "unit", description="pixels as floats in [0, 1] (unit) or as 0-255 (raw, like keras)")
+    time_multiple: float = Field(10.0, gt=0, description="time budget, in reference epochs")
+    accuracy_margin: float = Field(0.05, ge=0, le=1, description="how far below the "
+                                   "reference's accuracy the student's may be and pass")
+    seed: int = 0
+
+
 class ManualItem(ItemBase):
     """Graded by a person: pending until an overrides file gives its score."""
 
@@ -165,7 +214,8 @@ class ManualItem(ItemBase):
     guidance: str = Field("", description="what the graders look for; shown in the report")
 
 
-Item = Annotated[NamesItem | NumericItem | BumpItem | SoftmaxJacobianItem | ManualItem,
+Item = Annotated[NamesItem | NumericItem | BumpItem | SoftmaxJacobianItem | MlpInitItem
+                 | MlpForwardItem | MlpGradientItem | MlpTrainingItem | ManualItem,
                  Field(discriminator="kind")]
 
 
