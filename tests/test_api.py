@@ -51,6 +51,10 @@ def test_example_submissions(tmp_path, report_schema, submission, expected, real
         ("def sigmoid(x):\n    raise ValueError('nope')\n", [Outcome.FAILED, Outcome.PASSED],
          "raised-exception"),
         ("sigmoid = 3\n", [Outcome.FAILED, Outcome.FAILED], "wrong-kind"),
+        ("def sigmoid(x, scale):\n    return x\n", [Outcome.FAILED, Outcome.PASSED],
+         "wrong-signature"),
+        ("def sigmoid(x):\n    return len(1)\n", [Outcome.FAILED, Outcome.PASSED],
+         "raised-exception"),  # a TypeError inside the function is not a signature problem
         (GOOD_SIGMOID, [Outcome.PASSED, Outcome.PASSED], None),
     ],
 )
