@@ -31,6 +31,11 @@ class Verdict(BaseModel):
         return cls(outcome=Outcome.PASSED, fraction=1.0, feedback=feedback)
 
     @classmethod
+    def failed(cls, fraction: float, feedback: str, *diagnosis: str) -> Verdict:
+        return cls(outcome=Outcome.FAILED, fraction=fraction, feedback=feedback,
+                   diagnosis=diagnosis)
+
+    @classmethod
     def error(cls, feedback: str, *diagnosis: str) -> Verdict:
         return cls(outcome=Outcome.ERROR, fraction=0.0, feedback=feedback, diagnosis=diagnosis)
 

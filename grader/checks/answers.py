@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.maths.answer import ReadAnswer, read_answer
 from grader.maths.parse import AnswerParseError, Vocabulary
-from grader.outcome import Outcome, Verdict
+from grader.outcome import Verdict
 
 
 def lookup(answers: dict[str, str], keys: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -24,18 +24,13 @@ def read_all(texts: dict[str, str], vocabulary: Vocabulary) -> tuple[dict[str, R
     return read, problems
 
 
-def failed(fraction: float, feedback: str, *diagnosis: str) -> Verdict:
-    return Verdict(outcome=Outcome.FAILED, fraction=fraction, feedback=feedback,
-                   diagnosis=diagnosis)
-
-
 def missing_answers(section: str, missing: list[str]) -> Verdict:
     example = f'{section.upper()}_{missing[0].upper()} = "..."'
-    return failed(0.0, f"No answer found for {', '.join(missing)} in [{section}]. Write it in "
+    return Verdict.failed(0.0, f"No answer found for {', '.join(missing)} in [{section}]. Write it in "
                   f"answers.toml, in an ```answers block of your notebook, or as {example} "
                   f"(or {section.upper()} = {{...}}) in your code; see the README.",
                   "missing-answer")
 
 
 def unreadable(problems: list[str]) -> Verdict:
-    return failed(0.0, "Your answer could not be read:\n  " + "\n  ".join(problems), "unreadable")
+    return Verdict.failed(0.0, "Your answer could not be read:\n  " + "\n  ".join(problems), "unreadable")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from grader.checks.answers import failed, lookup, missing_answers, read_all, unreadable
+from grader.checks.answers import lookup, missing_answers, read_all, unreadable
 from grader.maths.vocabulary import BUMP, delta, h, k, x
 from grader.outcome import Verdict
 from grader.rubric.model import BumpItem, BumpMistake
@@ -37,7 +37,7 @@ class BumpCheck:
             return missing_answers(section, missing)
         activation = ACTIVATIONS.get(answers.get("activation", "step").strip().lower())
         if activation is None:
-            return failed(0.0, f"Unknown activation {answers['activation']!r}: write "
+            return Verdict.failed(0.0, f"Unknown activation {answers['activation']!r}: write "
                           "activation = \"step\" or \"sigmoid\".", "unreadable")
         read, problems = read_all(texts, BUMP)
         if problems:
@@ -45,7 +45,7 @@ class BumpCheck:
         weights = {name: read[name].expr for name in WEIGHTS}
         depends = [name for name in WEIGHTS if x in weights[name].free_symbols]
         if depends:
-            return failed(0.0, f"{', '.join(depends)} depend on x: weights and biases are "
+            return Verdict.failed(0.0, f"{', '.join(depends)} depend on x: weights and biases are "
                           "numbers or expressions in h, delta (and k), not in the input.",
                           "unreadable")
         shown = "Read as: " + ", ".join(f"{n} = {read[n].shown}" for n in WEIGHTS) + \
@@ -128,7 +128,7 @@ def _wrong(item: BumpItem, mistake: BumpMistake | None, positions_ok: bool, note
     exact position check (a step at 0.01 delta looks right between the sampled points)."""
     if mistake is None or (mistake is BumpMistake.NOT_A_BUMP and not positions_ok):
         mistake = BumpMistake.WRONG_STEP_POSITION
-    return failed(item.partial_credit.get(mistake, 0.0), _EXPLAIN[mistake] + note, mistake.value)
+    return Verdict.failed(item.partial_credit.get(mistake, 0.0), _EXPLAIN[mistake] + note, mistake.value)
 
 
 def _judge_finite_sigmoid(item: BumpItem, weights: dict[str, sp.Expr], shown: str) -> Verdict:
@@ -145,11 +145,11 @@ def _judge_finite_sigmoid(item: BumpItem, weights: dict[str, sp.Expr], shown: st
             if band.credit >= 1.0:
                 return Verdict.passed(f"Correct: the sigmoids are steep enough (worst error "
                                       f"{worst:.2%} of h at h = delta = 1, away from the edges). {shown}")
-            return failed(band.credit, f"The steps are in the right places, but the sigmoids "
+            return Verdict.failed(band.credit, f"The steps are in the right places, but the sigmoids "
                           f"are not steep enough: worst error {worst:.2%} of h (h = delta = 1, at >= "
                           f"5% of delta from the edges). Scale the inputs by a large k. {shown}",
                           "not-steep-enough")
-    return failed(0.0, f"The steps are in the right places, but the sigmoids are far from "
+    return Verdict.failed(0.0, f"The steps are in the right places, but the sigmoids are far from "
                   f"steps: worst error {worst:.0%} of h. Scale w1, w2, b_A, b_B by a large k. "
                   f"{shown}", "not-steep-enough")
 

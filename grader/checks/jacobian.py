@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from grader.checks.answers import failed, lookup, missing_answers, read_all, unreadable
+from grader.checks.answers import lookup, missing_answers, read_all, unreadable
 from grader.maths.vocabulary import SOFTMAX_JACOBIAN, delta_ij, y_i, y_j, y_vector, z_i, z_j
 from grader.outcome import Verdict
 from grader.rubric.model import JacobianMistake, SoftmaxJacobianItem
@@ -82,10 +82,10 @@ class SoftmaxJacobianCheck:
         try:
             computed = self._evaluate(answer.expr)
         except (TypeError, ValueError, ArithmeticError, sp.ShapeError) as exc:
-            return failed(0.0, f"Your answer cannot be evaluated as a Jacobian ({exc}). {shown}",
+            return Verdict.failed(0.0, f"Your answer cannot be evaluated as a Jacobian ({exc}). {shown}",
                           "unreadable")
         if isinstance(computed, str):
-            return failed(0.0, f"{computed} {shown}", "wrong-shape")
+            return Verdict.failed(0.0, f"{computed} {shown}", "wrong-shape")
         diagonal_ok, off_ok = _cases_match(computed, None, None)
         if diagonal_ok and off_ok:
             how = "exactly, case by case, and" if _exactly_right(answer.expr) else "only"
@@ -93,7 +93,7 @@ class SoftmaxJacobianCheck:
                                   f"differences of softmax for n = 2, 3, 4. {shown}")
         for mistake, diagonal, off in _MISTAKES:
             if all(_cases_match(computed, diagonal, off)):
-                return failed(item.partial_credit.get(mistake, 0.0),
+                return Verdict.failed(item.partial_credit.get(mistake, 0.0),
                               f"{_EXPLAIN[mistake]}. {shown}", mistake.value)
         right = [name for name, ok in (("diagonal (i = j)", diagonal_ok),
                                        ("off-diagonal (i != j)", off_ok)) if ok]
@@ -101,7 +101,7 @@ class SoftmaxJacobianCheck:
                                        ("off-diagonal (i != j)", off_ok)) if not ok]
         detail = f"Your {' and '.join(wrong)} entries are wrong" + (
             f"; the {right[0]} entries are right" if right else "")
-        return failed(0.0, f"{detail}. {shown}", "wrong-jacobian")
+        return Verdict.failed(0.0, f"{detail}. {shown}", "wrong-jacobian")
 
     @staticmethod
     def _evaluate(expr: sp.Basic) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]] | str:

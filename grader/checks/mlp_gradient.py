@@ -14,7 +14,7 @@ import numpy as np
 
 from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.checks.mlp_params import TENSORS, grader_parameters, grader_samples, listing, read_parameters
-from grader.outcome import Outcome, Verdict
+from grader.outcome import Verdict
 from grader.rubric.model import MlpGradientItem
 from grader.sandbox.runner import Assign, Call, Get, RunResult
 from reference import q4_numpy
@@ -53,17 +53,17 @@ class MlpGradientCheck(CodeCheck):
             call, got = run.steps[STEPS_PER_POINT * index + 2: STEPS_PER_POINT * index + 4]
             problem = _call_problem(call)
             if problem:
-                return _failed(0.0, problem[0] + load_notes(run), problem[1])
+                return Verdict.failed(0.0, problem[0] + load_notes(run), problem[1])
             values = got.value if got.kind == "ok" and isinstance(got.value, dict) else {}
             after_w, after_b, shape_problem = read_parameters(values.get("weights"),
                                                               values.get("biases"))
             if shape_problem:
-                return _failed(0.0, f"After {FUNCTION}: {shape_problem}" + load_notes(run),
+                return Verdict.failed(0.0, f"After {FUNCTION}: {shape_problem}" + load_notes(run),
                                "wrong-shape")
             student = [(before - after) / item.learning_rate
                        for before, after in zip(weights + biases, after_w + after_b)]
             if not all(np.all(np.isfinite(g)) for g in student):
-                return _failed(0.0, f"{FUNCTION} made the parameters NaN or infinite.",
+                return Verdict.failed(0.0, f"{FUNCTION} made the parameters NaN or infinite.",
                                "non-finite")
             recovered.append(student)
             truths.append((weights, biases, sample, label))
@@ -114,7 +114,7 @@ def _verdict(item: MlpGradientItem, recovered, truths, run: RunResult) -> Verdic
     named = _name_mistake(item, recovered, truths)
     explained = f" This looks like: {_EXPLAIN[named]}." if named in _EXPLAIN else ""
     fraction = item.partial_credit * len(right) / len(TENSORS)
-    return _failed(fraction, f"Gradients: {where} (largest relative errors: {errors}).{explained}"
+    return Verdict.failed(fraction, f"Gradients: {where} (largest relative errors: {errors}).{explained}"
                    + load_notes(run), named or "wrong-gradient")
 
 
@@ -190,8 +190,3 @@ _EXPLAIN = {
     "learning-rate-ignored": "the update is a multiple of the right gradient: does "
                              "train_one_sample use its learning_rate argument?",
 }
-
-
-def _failed(fraction: float, feedback: str, *diagnosis: str) -> Verdict:
-    return Verdict(outcome=Outcome.FAILED, fraction=fraction, feedback=feedback,
-                   diagnosis=diagnosis)

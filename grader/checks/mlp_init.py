@@ -14,7 +14,7 @@ import numpy as np
 
 from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.checks.mlp_params import read_parameters
-from grader.outcome import Outcome, Verdict
+from grader.outcome import Verdict
 from grader.rubric.model import MlpInitItem
 from grader.sandbox.runner import Get, RunResult
 
@@ -29,12 +29,12 @@ class MlpInitCheck(CodeCheck):
         found = run.steps[0].value if run.steps and run.steps[0].kind == "ok" else {}
         missing = [n for n in ("weights", "biases") if n not in found]
         if missing:
-            return _failed(0.0, f"`{'` and `'.join(missing)}` not defined after loading your code"
+            return Verdict.failed(0.0, f"`{'` and `'.join(missing)}` not defined after loading your code"
                            + load_notes(run), "init-missing")
         weights, biases, problem = read_parameters(found["weights"], found["biases"],
                                                    tuple(item.layers))
         if problem:
-            return _failed(0.0, problem + load_notes(run), "init-shape")
+            return Verdict.failed(0.0, problem + load_notes(run), "init-shape")
         lines, diagnosis = [], []
         for index, (w, b) in enumerate(zip(weights, biases), start=1):
             n_in = item.layers[index - 1]
@@ -55,10 +55,5 @@ class MlpInitCheck(CodeCheck):
             return Verdict.passed("Shapes, zero biases and weight scales (std 1/sqrt(n_in)) are "
                                   "right." + load_notes(run))
         share = 1 - len(lines) / (2 * len(weights))
-        return _failed(max(share, 0.0), "; ".join(lines) + "." + load_notes(run),
+        return Verdict.failed(max(share, 0.0), "; ".join(lines) + "." + load_notes(run),
                        *sorted(set(diagnosis)))
-
-
-def _failed(fraction: float, feedback: str, *diagnosis: str) -> Verdict:
-    return Verdict(outcome=Outcome.FAILED, fraction=fraction, feedback=feedback,
-                   diagnosis=diagnosis)

@@ -93,10 +93,10 @@ class MlpTrainingCheck(CodeCheck):
                   f"{prepared.reference_seconds:.2f} s epoch")
         note = f"\nData: {prepared.data_split}." + load_notes(run)
         if call.kind == "missing":
-            return _failed(0.0, f"`{FUNCTION}` is not defined." + note, "missing-name")
+            return Verdict.failed(0.0, f"`{FUNCTION}` is not defined." + note, "missing-name")
         if call.kind == "raised":
             code = "wrong-signature" if call.signature_error else "raised-exception"
-            return _failed(0.0, f"{FUNCTION} raised {call.message}" + note, code)
+            return Verdict.failed(0.0, f"{FUNCTION} raised {call.message}" + note, code)
         if call.seconds > prepared.budget_s:
             return Verdict(outcome=Outcome.TIMEOUT, fraction=0.0, diagnosis=("training-budget",),
                            feedback=f"One epoch took {call.seconds:.1f} s, over the {timing}."
@@ -104,22 +104,17 @@ class MlpTrainingCheck(CodeCheck):
         values = got.value if got.kind == "ok" and isinstance(got.value, dict) else {}
         weights, biases, problem = read_parameters(values.get("weights"), values.get("biases"))
         if problem:
-            return _failed(0.0, f"After training: {problem}." + note, "wrong-shape")
+            return Verdict.failed(0.0, f"After training: {problem}." + note, "wrong-shape")
         start_w, start_b = grader_parameters(item.seed, bias_scale=0.0)
         if all(np.array_equal(a, b) for a, b in zip(weights + biases, start_w + start_b)):
-            return _failed(0.0, f"{FUNCTION} did not change the weights or biases." + note,
+            return Verdict.failed(0.0, f"{FUNCTION} did not change the weights or biases." + note,
                            "no-update")
         if not all(np.all(np.isfinite(p)) for p in weights + biases):
-            return _failed(0.0, "Training made the parameters NaN or infinite." + note, "diverged")
+            return Verdict.failed(0.0, "Training made the parameters NaN or infinite." + note, "diverged")
         _, accuracy = q4_numpy.evaluate(weights, biases, prepared.x_test, prepared.y_test)
         summary = (f"held-out accuracy {accuracy:.2%}, reference {prepared.reference_accuracy:.2%} "
                    f"(pass at {prepared.reference_accuracy - item.accuracy_margin:.2%} or more); "
                    f"epoch {call.seconds:.2f} s, {timing}.")
         if accuracy >= prepared.reference_accuracy - item.accuracy_margin:
             return Verdict.passed("Trains well: " + summary + note)
-        return _failed(0.0, "Trains too poorly: " + summary + note, "low-accuracy")
-
-
-def _failed(fraction: float, feedback: str, *diagnosis: str) -> Verdict:
-    return Verdict(outcome=Outcome.FAILED, fraction=fraction, feedback=feedback,
-                   diagnosis=diagnosis)
+        return Verdict.failed(0.0, "Trains too poorly: " + summary + note, "low-accuracy")
