@@ -68,14 +68,13 @@ def check(submission: Path, rubric: Path | None = None, data_dir: Path | None = 
 
 
 def _check_context(rubric: Rubric, data_dir: Path | None) -> CheckContext:
-    """Where data come from; a rubric whose items need data fails here, before any grading,
-    if the data cannot be found (exit 2 with the three ways to provide them)."""
-    sources = DataSources.from_env(data_dir) if data_dir or any(
-        item.kind in DATA_KINDS for item in rubric.items()) else None
-    for dataset in sorted({getattr(i, "dataset", "") for i in rubric.items()
-                           if i.kind in DATA_KINDS}):
-        load_train_test(dataset, sources)
-    return CheckContext(data=sources)
+    """Load the datasets the rubric's items train on; with none found, fail here, before any
+    grading (exit 2 with the three ways to provide them)."""
+    names = sorted({item.dataset for item in rubric.items() if item.kind in DATA_KINDS})
+    if not names:
+        return CheckContext()
+    sources = DataSources.from_env(data_dir)
+    return CheckContext(datasets={name: load_train_test(name, sources) for name in names})
 
 
 def locate_data(data_dir: Path | None = None) -> list[tuple[str, str, str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from grader import __version__
 from grader.checks.base import CheckContext, judge_run
 from grader.checks.maths_worker import MathsWorker
-from grader.checks.registry import ANSWER_CHECKS, CHECKS, MANUAL_KIND
+from grader.checks.registry import ANSWER_CHECKS, CHECKS
 from grader.outcome import Outcome, Verdict
 from grader.report.model import Environment, ItemReport, Report, RubricRef, SubmissionRef
 from grader.rubric.model import AnswerItemBase, Item, ManualItem, Rubric
@@ -94,7 +94,7 @@ def grade_submission(rubric: Rubric, items: list[Item], submission: Submission,
 def _grade_item(rubric: Rubric, item: Item, submission: Submission, runners: _Runners,
                 context: CheckContext) -> tuple[Verdict, RunResult | None]:
     wall = item.time_limit_s or rubric.defaults.time_limit_s
-    if isinstance(item, ManualItem) or item.kind == MANUAL_KIND:
+    if isinstance(item, ManualItem):
         guidance = f" Graders look for: {item.guidance}" if item.guidance else ""
         return Verdict.pending(f"Graded by hand; no score yet.{guidance}"), None
     if isinstance(item, AnswerItemBase) and item.kind in ANSWER_CHECKS:

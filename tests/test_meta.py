@@ -33,6 +33,9 @@ def _grader_imports(module: str) -> set[str]:
     import importlib.util
 
     tree = ast.parse(open(importlib.util.find_spec(module).origin).read())
+    for node in ast.walk(tree):  # imports for type annotations only are not dependencies
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            node.body = []
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("grader"):
@@ -46,7 +49,8 @@ def _grader_imports(module: str) -> set[str]:
 LAYERS = [
     ("grader.data", ("grader.api", "grader.cli", "grader.checks", "grader.sandbox",
                      "grader.report", "grader.rubric", "grader.submission", "grader.reference_run")),
-    ("grader.checks", ("grader.api", "grader.cli", "grader.reference_run")),
+    ("grader.checks", ("grader.api", "grader.cli", "grader.reference_run", "grader.data",
+                       "grader.submission", "grader.rubric.loader")),
     ("grader.sandbox", ("grader.api", "grader.cli", "grader.checks", "grader.reference_run")),
     ("grader.report", ("grader.api", "grader.cli", "grader.checks", "grader.reference_run")),
     ("grader.reference_run", ("grader.api", "grader.cli")),

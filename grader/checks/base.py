@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from grader.data import DataSources
 from grader.outcome import Outcome, Verdict
 from grader.rubric.model import ItemBase
 from grader.sandbox.protocol import Limits
 from grader.sandbox.runner import GraderStep, RunResult
+
+if TYPE_CHECKING:  # the API loads the data; checks only receive them
+    from grader.data import TrainTest
 
 SpecT = TypeVar("SpecT", bound=ItemBase, contravariant=True)
 
 
 @dataclass
 class CheckContext:
-    """What checks share during one grading run: where data come from, and what an item's
-    `steps` prepared for its `judge` (reference results, timings)."""
+    """What checks share during one grading run: the datasets the API loaded for them, and
+    what an item's `steps` prepared for its `judge` (reference results, timings)."""
 
-    data: DataSources | None = None
+    datasets: dict[str, TrainTest] = field(default_factory=dict)
     prepared: dict[str, object] = field(default_factory=dict)
 
 

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.checks.mlp_params import grader_parameters, read_parameters
-from grader.data import DataSources, load_train_test
 from grader.outcome import Outcome, Verdict
 from grader.rubric.model import MlpTrainingItem
 from grader.sandbox.protocol import Limits
 from grader.sandbox.runner import Assign, Call, Get, Ref, RunResult
 from reference import q4_numpy
+
+if TYPE_CHECKING:  # loaded by the API, passed in the check context
+    from grader.data import TrainTest
 
 FUNCTION = "train_one_epoch"
 LOAD_ALLOWANCE_S = 10.0  # loading the code and moving the data, on top of the budget
@@ -45,8 +48,7 @@ def _images(images: np.ndarray, scale: str) -> np.ndarray:
     return pixels / 255.0 if scale == "unit" else pixels
 
 
-def prepare(item: MlpTrainingItem, sources: DataSources | None) -> Prepared:
-    data = load_train_test(item.dataset, sources or DataSources.from_env())
+def prepare(item: MlpTrainingItem, data: TrainTest) -> Prepared:
     n_train, n_test = min(item.train_samples, len(data.train)), min(item.test_samples, len(data.test))
     x_train = _images(data.train.images[:n_train], item.input_scale)
     y_train = np.asarray(data.train.labels[:n_train], dtype=np.int64)
@@ -73,7 +75,7 @@ class MlpTrainingCheck(CodeCheck):
     def steps(self, item: MlpTrainingItem, context: CheckContext) -> list:
         prepared = context.prepared.get(item.id)
         if not isinstance(prepared, Prepared):
-            prepared = context.prepared[item.id] = prepare(item, context.data)
+            prepared = context.prepared[item.id] = prepare(item, context.datasets[item.dataset])
         weights, biases = grader_parameters(item.seed, bias_scale=0.0)
         return [Assign("x_train", prepared.x_train), Assign("y_train", prepared.y_train),
                 Assign("x_test", prepared.x_test), Assign("y_test", prepared.y_test),

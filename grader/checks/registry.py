@@ -32,5 +32,3 @@ ANSWER_CHECKS = {
     "bump_network": BumpCheck(),
     "softmax_jacobian": SoftmaxJacobianCheck(),
 }
-
-MANUAL_KIND = "manual"
