@@ -117,3 +117,27 @@ def test_rubric_needing_data_without_data_exits_2_before_grading(runner, q4_rubr
                                   "-o", str(tmp_path / "r.json")])
     assert result.exit_code == 2 and "mnist test data not found" in result.output
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("scale, top", [("unit", 1.0), ("raw", 255.0)])
+def test_training_data_scale_and_budget(scale, top):
+    """The images the student trains on, and the budget from the reference's own epoch."""
+    import numpy as np
+
+    from grader.checks.mlp_training import prepare
+    from grader.data.datasets import Split, TrainTest
+    from grader.rubric.model import MlpTrainingItem
+
+    rng = np.random.default_rng(0)
+    images = np.full((300, 28, 28), 255, dtype=np.uint8)
+    labels = rng.integers(0, 10, 300).astype(np.uint8)
+    data = TrainTest("mnist", Split(images[:200], labels[:200], "train"),
+                     Split(images[200:], labels[200:], "test"), "tiny split", ())
+    item = MlpTrainingItem(id="q4.training", title="t", points=1, kind="mlp_training",
+                           train_samples=150, test_samples=100, input_scale=scale,
+                           time_multiple=7.0)
+    prepared = prepare(item, data)
+    assert prepared.x_train.shape == (150, 28, 28) and prepared.x_train.max() == top
+    assert prepared.x_test.shape == (100, 28, 28) and prepared.y_train.dtype == np.int64
+    assert prepared.budget_s == pytest.approx(7.0 * prepared.reference_seconds)
+    assert "tiny split" in prepared.data_split and "150 training" in prepared.data_split

@@ -29,7 +29,7 @@ def grader_samples(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
 def read_parameters(weights: object, biases: object, layers=LAYERS):
     """(weights, flat biases) in the template's layout, or (None, None, the problem)."""
     shapes = list(zip(layers, layers[1:]))
-    if not isinstance(weights, list) or not isinstance(biases, list):
+    if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)):
         kinds = f"{type(weights).__name__} and {type(biases).__name__}"
         return None, None, f"`weights` and `biases` should be lists of arrays, not {kinds}"
     if len(weights) != len(shapes) or len(biases) != len(shapes):
