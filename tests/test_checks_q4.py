@@ -141,3 +141,11 @@ def test_training_data_scale_and_budget(scale, top):
     assert prepared.x_test.shape == (100, 28, 28) and prepared.y_train.dtype == np.int64
     assert prepared.budget_s == pytest.approx(7.0 * prepared.reference_seconds)
     assert "tiny split" in prepared.data_split and "150 training" in prepared.data_split
+
+
+def test_cli_data_dir_option(runner, q4_rubric, write_py, real_data, monkeypatch, tmp_path):
+    monkeypatch.delenv("GRADER_DATA_DIR", raising=False)
+    result = runner.invoke(main, ["check", str(write_py(v.TEMPLATE).parent), "-r",
+                                  str(q4_rubric), "--data-dir", str(real_data)])
+    assert result.exit_code == 0, result.output
+    assert "PASS    q4.training" in result.output
