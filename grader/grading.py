@@ -125,7 +125,7 @@ def _grade_item(rubric: Rubric, item: Item, submission: Submission, runners: _Ru
 
 def _judge_answers(item: AnswerItemBase, submission: Submission, maths: MathsWorker,
                    wall: float) -> Verdict:
-    section = item.answers or item.id.split(".")[0]
+    section = item.section
     answers = submission.answers.get(section, {})
     verdict = maths.judge(item, answers, wall)
     origin = submission.answer_origins.get(section)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from grader import __version__
-from grader.data import DataSources, TrainTest, load_train_test
+from grader.data import DataSources, TrainTest, as_float_images, load_train_test
 from grader.errors import GraderError, OutputError
 from grader.report.json_writer import write_json
 from grader.report.loss_plot import write_loss_plot
@@ -126,11 +126,9 @@ def _train_q4(data: TrainTest, epochs: int, settings: RunSettings, device: str,
               record: Callable[[Epoch], None]) -> None:
     from reference import q4_numpy
 
-    def scaled(images: np.ndarray) -> np.ndarray:
-        return np.asarray(images, dtype=np.float64).reshape(len(images), -1) / 255.0
-
-    x_train, y_train = scaled(data.train.images), data.train.labels.astype(np.int64)
-    x_test, y_test = scaled(data.test.images), data.test.labels.astype(np.int64)
+    x_train = as_float_images(data.train.images, np.float64)
+    x_test = as_float_images(data.test.images, np.float64)
+    y_train, y_test = data.train.labels.astype(np.int64), data.test.labels.astype(np.int64)
     weights, biases = q4_numpy.init_parameters(np.random.default_rng(settings.seed))
     shuffle = np.random.default_rng(settings.seed + 1)
     for epoch in range(1, epochs + 1):

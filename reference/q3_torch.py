@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from grader.data import as_float_images
+
 LAYERS = (784, 256, 128, 64, 10)
 
 
@@ -53,7 +55,7 @@ def init_mlp(seed: int, device: str | torch.device = "cpu") -> MLP:
 
 def to_tensors(images: np.ndarray, labels: np.ndarray, device: str | torch.device):
     """(N, 784) float32 pixels in [0, 1] (what ToTensor gives) and int64 labels, on `device`."""
-    x = torch.from_numpy(np.asarray(images, dtype=np.float32).reshape(len(images), -1) / 255)
+    x = torch.from_numpy(as_float_images(images, np.float32))
     y = torch.from_numpy(np.asarray(labels, dtype=np.int64))
     return x.to(device), y.to(device)
 

@@ -184,12 +184,12 @@ def evaluate(params_w, params_b, x, y):
 
 
 if __name__ == "__main__":
-    from grader.data import load_train_test
+    from grader.data import as_float_images, load_train_test
 
     data = load_train_test("mnist")
     print(data.data_split)
-    x_train = np.asarray(data.train.images, dtype=np.float64).reshape(len(data.train), -1) / 255
-    x_test = np.asarray(data.test.images, dtype=np.float64).reshape(len(data.test), -1) / 255
+    x_train = as_float_images(data.train.images, np.float64)
+    x_test = as_float_images(data.test.images, np.float64)
     w, b = init_parameters(np.random.default_rng(SEED))
     shuffle = np.random.default_rng(SEED + 1)
     for epoch in range(1, 4):

@@ -31,7 +31,7 @@ _OUTSIDE = np.concatenate([np.linspace(-3, -EDGE_GAP, 12), np.linspace(1 + EDGE_
 
 class BumpCheck:
     def judge_answers(self, item: BumpItem, answers: dict[str, str]) -> Verdict:
-        section = item.answers or item.id.split(".")[0]
+        section = item.section
         texts, missing = lookup(answers, WEIGHTS)
         if missing:
             return missing_answers(section, missing)

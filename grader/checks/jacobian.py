@@ -16,16 +16,12 @@ from grader.checks.answers import lookup, missing_answers, read_all, unreadable
 from grader.maths.vocabulary import SOFTMAX_JACOBIAN, delta_ij, y_i, y_j, y_vector, z_i, z_j
 from grader.outcome import Verdict
 from grader.rubric.model import JacobianMistake, SoftmaxJacobianItem
+from reference.q2_softmax import softmax as _softmax
 
 SIZES = (2, 3, 4)
 DRAWS_PER_SIZE = 2
 FD_STEP = 1e-6
 TOLERANCE = 1e-6  # finite differences are good to about 1e-10 here
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return e / e.sum()
 
 
 def _finite_difference_jacobian(z: np.ndarray) -> np.ndarray:
@@ -70,7 +66,7 @@ _EXPLAIN = {
 
 class SoftmaxJacobianCheck:
     def judge_answers(self, item: SoftmaxJacobianItem, answers: dict[str, str]) -> Verdict:
-        section = item.answers or item.id.split(".")[0]
+        section = item.section
         texts, missing = lookup(answers, [item.key])
         if missing:
             return missing_answers(section, missing)

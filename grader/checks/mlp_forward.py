@@ -8,7 +8,7 @@ import numpy as np
 
 from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.checks.mlp_params import grader_parameters, grader_samples
-from grader.outcome import Outcome, Verdict
+from grader.outcome import Verdict
 from grader.rubric.model import MlpForwardItem
 from grader.sandbox.runner import Assign, Call, RunResult, StepResult
 from reference import q4_numpy
@@ -40,9 +40,8 @@ class MlpForwardCheck(CodeCheck):
             return Verdict.passed(f"Loss and prediction match the reference on {item.samples} "
                                   "samples." + load_notes(run))
         right = item.samples - len(problems)
-        return Verdict(outcome=Outcome.FAILED, fraction=right / item.samples,
-                       feedback="; ".join(problems[:5]) + load_notes(run),
-                       diagnosis=tuple(sorted(diagnosis)))
+        return Verdict.failed(right / item.samples, "; ".join(problems[:5]) + load_notes(run),
+                              *sorted(diagnosis))
 
 
 def _compare(step: StepResult, loss: float, predicted: int, rtol: float) -> tuple[str, str]:

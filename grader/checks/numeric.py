@@ -11,7 +11,7 @@ import numpy as np
 
 from grader.checks.base import CheckContext, CodeCheck, load_notes
 from grader.checks.compare import mismatch
-from grader.outcome import Outcome, Verdict
+from grader.outcome import Verdict
 from grader.rubric.model import ArrayArg, NumericCase, NumericItem, RandomArg
 from grader.sandbox.runner import Call, RunResult
 
@@ -39,8 +39,7 @@ class NumericCheck(CodeCheck):
         feedback = "\n".join(lines) + load_notes(run)
         if passed == len(item.cases):
             return Verdict.passed(feedback)
-        return Verdict(outcome=Outcome.FAILED, fraction=passed / len(item.cases),
-                       feedback=feedback, diagnosis=tuple(sorted(diagnosis)))
+        return Verdict.failed(passed / len(item.cases), feedback, *sorted(diagnosis))
 
 
 def _judge_case(reference, case: NumericCase, step) -> tuple[str | None, str]:

@@ -114,6 +114,10 @@ class AnswerItemBase(ItemBase):
         None, pattern=r"^[a-z][a-z0-9_]*$",
         description="the answers table to read, e.g. q1a; default: the item's question id")
 
+    @property
+    def section(self) -> str:
+        return self.answers or self.id.split(".")[0]
+
 
 class BumpMistake(str, enum.Enum):
     WRONG_STEP_POSITION = "wrong-step-position"
