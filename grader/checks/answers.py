@@ -14,7 +14,8 @@ def lookup(answers: dict[str, str], keys: list[str]) -> tuple[dict[str, str], li
     return found, [key for key in keys if key.lower() not in by_lower]
 
 
-def read_all(texts: dict[str, str], vocabulary: Vocabulary) -> tuple[dict[str, ReadAnswer], list[str]]:
+def read_all(texts: dict[str, str],
+             vocabulary: Vocabulary) -> tuple[dict[str, ReadAnswer], list[str]]:
     read, problems = {}, []
     for key, text in texts.items():
         try:
@@ -26,11 +27,12 @@ def read_all(texts: dict[str, str], vocabulary: Vocabulary) -> tuple[dict[str, R
 
 def missing_answers(section: str, missing: list[str]) -> Verdict:
     example = f'{section.upper()}_{missing[0].upper()} = "..."'
-    return Verdict.failed(0.0, f"No answer found for {', '.join(missing)} in [{section}]. Write it in "
-                  f"answers.toml, in an ```answers block of your notebook, or as {example} "
-                  f"(or {section.upper()} = {{...}}) in your code; see the README.",
-                  "missing-answer")
+    return Verdict.failed(0.0, f"No answer found for {', '.join(missing)} in [{section}]. "
+                          f"Write it in answers.toml, in an ```answers block of your notebook, "
+                          f"or as {example} (or {section.upper()} = {{...}}) in your code; see "
+                          "the README.", "missing-answer")
 
 
 def unreadable(problems: list[str]) -> Verdict:
-    return Verdict.failed(0.0, "Your answer could not be read:\n  " + "\n  ".join(problems), "unreadable")
+    return Verdict.failed(0.0, "Your answer could not be read:\n  " + "\n  ".join(problems),
+                          "unreadable")

@@ -38,7 +38,7 @@ class BumpCheck:
         activation = ACTIVATIONS.get(answers.get("activation", "step").strip().lower())
         if activation is None:
             return Verdict.failed(0.0, f"Unknown activation {answers['activation']!r}: write "
-                          "activation = \"step\" or \"sigmoid\".", "unreadable")
+                                  "activation = \"step\" or \"sigmoid\".", "unreadable")
         read, problems = read_all(texts, BUMP)
         if problems:
             return unreadable(problems)
@@ -46,8 +46,8 @@ class BumpCheck:
         depends = [name for name in WEIGHTS if x in weights[name].free_symbols]
         if depends:
             return Verdict.failed(0.0, f"{', '.join(depends)} depend on x: weights and biases are "
-                          "numbers or expressions in h, delta (and k), not in the input.",
-                          "unreadable")
+                                  "numbers or expressions in h, delta (and k), not in the input.",
+                                  "unreadable")
         shown = "Read as: " + ", ".join(f"{n} = {read[n].shown}" for n in WEIGHTS) + \
                 f" ({activation} activation)."
         if activation == "step" or k in _free(weights):
@@ -112,7 +112,8 @@ def _positions_exact(weights: dict[str, sp.Expr]) -> bool:
                for a, b in (targets, targets[::-1]))
 
 
-def _judge_limit(item: BumpItem, weights: dict[str, sp.Expr], activation: str, shown: str) -> Verdict:
+def _judge_limit(item: BumpItem, weights: dict[str, sp.Expr], activation: str,
+                 shown: str) -> Verdict:
     """A step network, or a sigmoid network judged in the limit of its scale k."""
     mistake = _shape(weights, activation)
     positions_ok = _positions_exact(weights)
@@ -128,7 +129,8 @@ def _wrong(item: BumpItem, mistake: BumpMistake | None, positions_ok: bool, note
     exact position check (a step at 0.01 delta looks right between the sampled points)."""
     if mistake is None or (mistake is BumpMistake.NOT_A_BUMP and not positions_ok):
         mistake = BumpMistake.WRONG_STEP_POSITION
-    return Verdict.failed(item.partial_credit.get(mistake, 0.0), _EXPLAIN[mistake] + note, mistake.value)
+    return Verdict.failed(item.partial_credit.get(mistake, 0.0), _EXPLAIN[mistake] + note,
+                          mistake.value)
 
 
 def _judge_finite_sigmoid(item: BumpItem, weights: dict[str, sp.Expr], shown: str) -> Verdict:
@@ -144,14 +146,15 @@ def _judge_finite_sigmoid(item: BumpItem, weights: dict[str, sp.Expr], shown: st
         if worst <= band.max_error:
             if band.credit >= 1.0:
                 return Verdict.passed(f"Correct: the sigmoids are steep enough (worst error "
-                                      f"{worst:.2%} of h at h = delta = 1, away from the edges). {shown}")
-            return Verdict.failed(band.credit, f"The steps are in the right places, but the sigmoids "
-                          f"are not steep enough: worst error {worst:.2%} of h (h = delta = 1, at >= "
-                          f"5% of delta from the edges). Scale the inputs by a large k. {shown}",
-                          "not-steep-enough")
-    return Verdict.failed(0.0, f"The steps are in the right places, but the sigmoids are far from "
-                  f"steps: worst error {worst:.0%} of h. Scale w1, w2, b_A, b_B by a large k. "
-                  f"{shown}", "not-steep-enough")
+                                      f"{worst:.2%} of h at h = delta = 1, away from the "
+                                      f"edges). {shown}")
+            return Verdict.failed(band.credit, f"The steps are in the right places, but the "
+                                  f"sigmoids are not steep enough: worst error {worst:.2%} of h "
+                                  f"(h = delta = 1, at >= 5% of delta from the edges). Scale "
+                                  f"the inputs by a large k. {shown}", "not-steep-enough")
+    return Verdict.failed(0.0, f"The steps are in the right places, but the sigmoids are far "
+                          f"from steps: worst error {worst:.0%} of h. Scale w1, w2, b_A, b_B by "
+                          f"a large k. {shown}", "not-steep-enough")
 
 
 _EXPLAIN = {

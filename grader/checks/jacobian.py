@@ -78,8 +78,8 @@ class SoftmaxJacobianCheck:
         try:
             computed = self._evaluate(answer.expr)
         except (TypeError, ValueError, ArithmeticError, sp.ShapeError) as exc:
-            return Verdict.failed(0.0, f"Your answer cannot be evaluated as a Jacobian ({exc}). {shown}",
-                          "unreadable")
+            return Verdict.failed(0.0, f"Your answer cannot be evaluated as a Jacobian ({exc}). "
+                                  f"{shown}", "unreadable")
         if isinstance(computed, str):
             return Verdict.failed(0.0, f"{computed} {shown}", "wrong-shape")
         diagonal_ok, off_ok = _cases_match(computed, None, None)
@@ -90,7 +90,7 @@ class SoftmaxJacobianCheck:
         for mistake, diagonal, off in _MISTAKES:
             if all(_cases_match(computed, diagonal, off)):
                 return Verdict.failed(item.partial_credit.get(mistake, 0.0),
-                              f"{_EXPLAIN[mistake]}. {shown}", mistake.value)
+                                      f"{_EXPLAIN[mistake]}. {shown}", mistake.value)
         right = [name for name, ok in (("diagonal (i = j)", diagonal_ok),
                                        ("off-diagonal (i != j)", off_ok)) if ok]
         wrong = [name for name, ok in (("diagonal (i = j)", diagonal_ok),

@@ -13,7 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks.base import CheckContext, CodeCheck, load_notes
-from grader.checks.mlp_params import TENSORS, grader_parameters, grader_samples, listing, read_parameters
+from grader.checks.mlp_params import (
+    TENSORS,
+    grader_parameters,
+    grader_samples,
+    listing,
+    read_parameters,
+)
 from grader.outcome import Verdict
 from grader.rubric.model import MlpGradientItem
 from grader.sandbox.runner import Assign, Call, Get, RunResult
@@ -58,13 +64,13 @@ class MlpGradientCheck(CodeCheck):
             after_w, after_b, shape_problem = read_parameters(values.get("weights"),
                                                               values.get("biases"))
             if shape_problem:
-                return Verdict.failed(0.0, f"After {FUNCTION}: {shape_problem}" + load_notes(run),
-                               "wrong-shape")
+                return Verdict.failed(0.0, f"After {FUNCTION}: {shape_problem}"
+                                      + load_notes(run), "wrong-shape")
             student = [(before - after) / item.learning_rate
                        for before, after in zip(weights + biases, after_w + after_b)]
             if not all(np.all(np.isfinite(g)) for g in student):
                 return Verdict.failed(0.0, f"{FUNCTION} made the parameters NaN or infinite.",
-                               "non-finite")
+                                      "non-finite")
             recovered.append(student)
             truths.append((weights, biases, sample, label))
         return _verdict(item, recovered, truths, run)
@@ -89,9 +95,11 @@ def _relative(a: np.ndarray, b: np.ndarray) -> float:
 def _verdict(item: MlpGradientItem, recovered, truths, run: RunResult) -> Verdict:
     wrong: set[str] = set()
     worst = dict.fromkeys(TENSORS, 0.0)
+    references = []
     for student, (weights, biases, sample, label) in zip(recovered, truths):
         grad_w, grad_b = q4_numpy.gradients(weights, biases, sample, label)
         reference = grad_w + grad_b
+        references.append(reference)
         if not all(_finite_differences_agree(reference, reference, weights, biases, sample,
                                              label)):
             return Verdict.error("The grader's reference gradient failed its own "
@@ -111,11 +119,11 @@ def _verdict(item: MlpGradientItem, recovered, truths, run: RunResult) -> Verdic
     where = (f"{listing(sorted(wrong, key=TENSORS.index))} "
              f"{'is' if len(wrong) == 1 else 'are'} wrong"
              + (f"; {listing(right)} {'is' if len(right) == 1 else 'are'} right" if right else ""))
-    named = _name_mistake(item, recovered, truths)
+    named = _name_mistake(item, recovered, truths, references)
     explained = f" This looks like: {_EXPLAIN[named]}." if named in _EXPLAIN else ""
     fraction = item.partial_credit * len(right) / len(TENSORS)
-    return Verdict.failed(fraction, f"Gradients: {where} (largest relative errors: {errors}).{explained}"
-                   + load_notes(run), named or "wrong-gradient")
+    return Verdict.failed(fraction, f"Gradients: {where} (largest relative errors: {errors})."
+                          f"{explained}" + load_notes(run), named or "wrong-gradient")
 
 
 def _finite_differences_agree(student, reference, weights, biases, sample, label) -> list[bool]:
@@ -155,7 +163,7 @@ def _finite_differences_agree(student, reference, weights, biases, sample, label
     return agree
 
 
-def _name_mistake(item: MlpGradientItem, recovered, truths) -> str | None:
+def _name_mistake(item: MlpGradientItem, recovered, truths, references) -> str | None:
     """The known mistake whose gradients match the student's at every point, if any."""
     if all(all(np.all(g == 0) for g in student) for student in recovered):
         return "no-update"
@@ -165,9 +173,9 @@ def _name_mistake(item: MlpGradientItem, recovered, truths) -> str | None:
                for student, (w, b, x, y) in zip(recovered, truths)):
             return name
     scales = []
-    for student, (w, b, x, y) in zip(recovered, truths):
+    for student, reference in zip(recovered, references):
         flat_mine = np.concatenate([g.ravel() for g in student])
-        flat_ref = np.concatenate([g.ravel() for g in sum(q4_numpy.gradients(w, b, x, y), [])])
+        flat_ref = np.concatenate([g.ravel() for g in reference])
         scale = float(flat_mine @ flat_ref / (flat_ref @ flat_ref))
         if _relative(flat_mine, scale * flat_ref) > item.tolerance:
             return None

@@ -29,8 +29,8 @@ class MlpInitCheck(CodeCheck):
         found = run.steps[0].value if run.steps and run.steps[0].kind == "ok" else {}
         missing = [n for n in ("weights", "biases") if n not in found]
         if missing:
-            return Verdict.failed(0.0, f"`{'` and `'.join(missing)}` not defined after loading your code"
-                           + load_notes(run), "init-missing")
+            return Verdict.failed(0.0, f"`{'` and `'.join(missing)}` not defined after loading "
+                                  "your code" + load_notes(run), "init-missing")
         weights, biases, problem = read_parameters(found["weights"], found["biases"],
                                                    tuple(item.layers))
         if problem:
@@ -56,4 +56,4 @@ class MlpInitCheck(CodeCheck):
                                   "right." + load_notes(run))
         share = 1 - len(lines) / (2 * len(weights))
         return Verdict.failed(max(share, 0.0), "; ".join(lines) + "." + load_notes(run),
-                       *sorted(set(diagnosis)))
+                              *sorted(set(diagnosis)))

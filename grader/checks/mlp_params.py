@@ -40,10 +40,13 @@ def read_parameters(weights: object, biases: object, layers=LAYERS):
         if not isinstance(w, np.ndarray) or not isinstance(b, np.ndarray):
             return None, None, f"weights[{index}] and biases[{index}] should be numpy arrays"
         if w.shape != (n_in, n_out):
-            flipped = " (transposed: the template multiplies x @ W)" if w.shape == (n_out, n_in) else ""
-            return None, None, f"weights[{index}] has shape {w.shape}, expected {(n_in, n_out)}{flipped}"
+            flipped = (" (transposed: the template multiplies x @ W)"
+                       if w.shape == (n_out, n_in) else "")
+            return None, None, (f"weights[{index}] has shape {w.shape}, expected "
+                                f"{(n_in, n_out)}{flipped}")
         if b.size != n_out or b.ndim > 2:
-            return None, None, f"biases[{index}] has shape {b.shape}, expected ({n_out},) or (1, {n_out})"
+            return None, None, (f"biases[{index}] has shape {b.shape}, expected ({n_out},) or "
+                                f"(1, {n_out})")
         out_w.append(np.asarray(w, dtype=np.float64))
         out_b.append(np.asarray(b, dtype=np.float64).reshape(n_out))
     return out_w, out_b, None

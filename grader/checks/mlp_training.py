@@ -49,7 +49,8 @@ def _images(images: np.ndarray, scale: str) -> np.ndarray:
 
 
 def prepare(item: MlpTrainingItem, data: TrainTest) -> Prepared:
-    n_train, n_test = min(item.train_samples, len(data.train)), min(item.test_samples, len(data.test))
+    n_train = min(item.train_samples, len(data.train))
+    n_test = min(item.test_samples, len(data.test))
     x_train = _images(data.train.images[:n_train], item.input_scale)
     y_train = np.asarray(data.train.labels[:n_train], dtype=np.int64)
     x_test = _images(data.test.images[:n_test], item.input_scale)
@@ -110,9 +111,10 @@ class MlpTrainingCheck(CodeCheck):
         start_w, start_b = grader_parameters(item.seed, bias_scale=0.0)
         if all(np.array_equal(a, b) for a, b in zip(weights + biases, start_w + start_b)):
             return Verdict.failed(0.0, f"{FUNCTION} did not change the weights or biases." + note,
-                           "no-update")
+                                  "no-update")
         if not all(np.all(np.isfinite(p)) for p in weights + biases):
-            return Verdict.failed(0.0, "Training made the parameters NaN or infinite." + note, "diverged")
+            return Verdict.failed(0.0, "Training made the parameters NaN or infinite." + note,
+                                  "diverged")
         _, accuracy = q4_numpy.evaluate(weights, biases, prepared.x_test, prepared.y_test)
         summary = (f"held-out accuracy {accuracy:.2%}, reference {prepared.reference_accuracy:.2%} "
                    f"(pass at {prepared.reference_accuracy - item.accuracy_margin:.2%} or more); "
